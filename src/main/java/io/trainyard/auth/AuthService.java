@@ -1,0 +1,182 @@
+package io.trainyard.auth;
+
+import io.trainyard.http.ApiException;
+import io.trainyard.http.Validation;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/** Sign-in, sessions and user management; hashing runs on worker threads. */
+public final class AuthService {
+  private static final Logger LOG = Logger.getLogger(AuthService.class.getName());
+  private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  static final int MIN_PASSWORD = 6;
+  private static final int MAX_PASSWORD = 1024;
+
+  private final Vertx vertx;
+  private final UserRepository users;
+  private final TokenRepository tokens;
+  private final PasswordHasher hasher;
+  /** Verified against when a username is unknown, so timing does not reveal which names exist. */
+  private final String decoyHash;
+
+  public AuthService(Vertx vertx, UserRepository users, TokenRepository tokens, PasswordHasher hasher) {
+    this.vertx = vertx;
+    this.users = users;
+    this.tokens = tokens;
+    this.hasher = hasher;
+    this.decoyHash = hasher.hash("decoy-" + System.nanoTime());
+  }
+
+  public UserRepository users() {
+    return users;
+  }
+
+  public TokenRepository tokens() {
+    return tokens;
+  }
+
+  /** Creates {@code admin} on an empty database; prints a generated password once. */
+  public Future<Void> bootstrapAdmin(String configuredPassword) {
+    return users.count().compose(n -> {
+      if (n > 0) {
+        return Future.succeededFuture();
+      }
+      boolean generated = configuredPassword == null || configuredPassword.isBlank();
+      String password = generated ? generatePassword() : configuredPassword;
+      return hash(password)
+          .compose(h -> users.create("admin", h, true, "parallel"))
+          .onSuccess(u -> {
+            if (generated) {
+              String msg = "Created user 'admin' with generated password: " + password
+                  + "  (shown once; set TRAINYARD_ADMIN_PASSWORD to choose it)";
+              System.out.println(msg);
+            } else {
+              LOG.info("created user 'admin' with the configured password");
+            }
+          })
+          .recover(err -> err instanceof UserRepository.DuplicateUserException
+              ? Future.succeededFuture() // another node bootstrapped it first
+              : Future.failedFuture(err))
+          .mapEmpty();
+    });
+  }
+
+  /** Checks the credentials and issues a session token: {token, user}. */
+  public Future<JsonObject> login(JsonObject body) {
+    Object name = body.getValue("username");
+    Object pass = body.getValue("password");
+    Validation v = new Validation();
+    if (!(name instanceof String s) || s.isBlank()) {
+      v.add("username", "is required");
+    }
+    if (!(pass instanceof String p) || p.isEmpty()) {
+      v.add("password", "is required");
+    }
+    v.throwIfInvalid();
+    String password = (String) pass;
+    return users.credentials((String) name).compose(row -> vertx.executeBlocking(() -> {
+      boolean ok = hasher.verify(password, row.map(r -> r.getString("password_hash")).orElse(decoyHash));
+      return ok && row.isPresent() ? Optional.of(UserRepository.from(row.get())) : Optional.<User>empty();
+    }, false)).compose(user -> {
+      if (user.isEmpty()) {
+        return Future.failedFuture(new ApiException(401, "Invalid username or password"));
+      }
+      return tokens.issue(user.get().id())
+          .map(token -> new JsonObject().put("token", token).put("user", user.get().toJson()));
+    });
+  }
+
+  /** Admin: creates a user from {username, password, is_admin?, schedule_mode?}. */
+  public Future<User> createUser(JsonObject body) {
+    Validation v = new Validation();
+    Object name = body.getValue("username");
+    if (!(name instanceof String s) || !USERNAME.matcher(s).matches()) {
+      v.add("username", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    checkPassword(v, body.getValue("password"), true);
+    Object admin = body.getValue("is_admin");
+    if (admin != null && !(admin instanceof Boolean)) {
+      v.add("is_admin", "must be a boolean");
+    }
+    String mode = mode(v, body.getValue("schedule_mode"));
+    unknownFields(v, body, "username", "password", "is_admin", "schedule_mode");
+    v.throwIfInvalid();
+    return hash((String) body.getValue("password"))
+        .compose(h -> users.create((String) name, h, Boolean.TRUE.equals(admin), mode == null ? "serial" : mode))
+        .recover(err -> err instanceof UserRepository.DuplicateUserException
+            ? Future.failedFuture(new ApiException(409, "username already exists"))
+            : Future.failedFuture(err));
+  }
+
+  /** PATCH: a user may change their own mode and password; is_admin and others' records need admin. */
+  public Future<User> updateUser(User caller, long targetId, JsonObject body) {
+    boolean self = caller.id() == targetId;
+    if (!self && !caller.isAdmin()) {
+      return Future.failedFuture(ApiException.notFound("User not found"));
+    }
+    Validation v = new Validation();
+    String mode = mode(v, body.getValue("schedule_mode"));
+    Object pass = body.getValue("password");
+    if (pass != null) {
+      checkPassword(v, pass, true);
+    }
+    Object admin = body.getValue("is_admin");
+    if (admin != null && !(admin instanceof Boolean)) {
+      v.add("is_admin", "must be a boolean");
+    } else if (admin != null && !caller.isAdmin()) {
+      v.add("is_admin", "only an admin may change it");
+    } else if (Boolean.FALSE.equals(admin) && self) {
+      v.add("is_admin", "an admin cannot remove their own admin rights");
+    }
+    unknownFields(v, body, "schedule_mode", "password", "is_admin");
+    if (mode == null && pass == null && admin == null && v.ok()) {
+      v.add("body", "nothing to change: give schedule_mode, password or is_admin");
+    }
+    v.throwIfInvalid();
+    Future<String> hashed = pass == null ? Future.succeededFuture(null) : hash((String) pass);
+    return hashed.compose(h -> users.update(targetId, mode, h, (Boolean) admin))
+        .compose(u -> u.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(ApiException.notFound("User not found"))));
+  }
+
+  private Future<String> hash(String password) {
+    return vertx.executeBlocking(() -> hasher.hash(password), false);
+  }
+
+  private static void checkPassword(Validation v, Object pass, boolean required) {
+    if (pass == null && !required) {
+      return;
+    }
+    if (!(pass instanceof String p) || p.length() < MIN_PASSWORD || p.length() > MAX_PASSWORD) {
+      v.add("password", "must be a string of " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
+    }
+  }
+
+  private static String mode(Validation v, Object mode) {
+    if (mode == null) {
+      return null;
+    }
+    if (!"serial".equals(mode) && !"parallel".equals(mode)) {
+      v.add("schedule_mode", "must be \"serial\" or \"parallel\"");
+      return null;
+    }
+    return (String) mode;
+  }
+
+  static void unknownFields(Validation v, JsonObject body, String... known) {
+    java.util.Set<String> ok = java.util.Set.of(known);
+    body.fieldNames().stream().filter(f -> !ok.contains(f)).sorted()
+        .forEach(f -> v.add(f, "unknown field"));
+  }
+
+  private static String generatePassword() {
+    byte[] b = new byte[15];
+    new SecureRandom().nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}

@@ -1,0 +1,90 @@
+package io.trainyard.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.trainyard.auth.AuthHandler;
+import io.trainyard.auth.AuthService;
+import io.trainyard.auth.OriginPolicy;
+import io.trainyard.jobs.JobService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+
+/** Routing, auth, validation and problem+json; the business work lives behind {@link JobService}. */
+public final class HttpVerticle extends VerticleBase {
+  private final JsonObject http;
+  private final AuthService auth;
+  private final JobService jobs;
+  private final Pool pool;
+  private final PrometheusMeterRegistry registry;
+  private final long sessionSeconds;
+  private final int tailChars;
+  private HttpServer server;
+
+  public HttpVerticle(JsonObject http, AuthService auth, JobService jobs, Pool pool, PrometheusMeterRegistry registry,
+                      long sessionSeconds, int tailChars) {
+    this.http = http;
+    this.auth = auth;
+    this.jobs = jobs;
+    this.pool = pool;
+    this.registry = registry;
+    this.sessionSeconds = sessionSeconds;
+    this.tailChars = tailChars;
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    OriginPolicy origins = new OriginPolicy(http.getJsonArray("allowed_origins", new io.vertx.core.json.JsonArray())
+        .stream().map(String::valueOf).toList());
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("X-Frame-Options", "DENY")
+          .putHeader("Referrer-Policy", "same-origin");
+      ctx.next();
+    });
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.getLong("body_limit_bytes", 1_048_576L)));
+    router.get("/api/health").handler(this::health);
+    router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
+        .end(registry == null ? "" : registry.scrape()));
+    AuthRoutes authRoutes = new AuthRoutes(auth, sessionSeconds);
+    authRoutes.mountPublic(router);
+    router.route("/api/*").handler(new AuthHandler(auth.tokens(), origins));
+    authRoutes.mount(router);
+    new JobRoutes(jobs, tailChars).mount(router);
+    new ArtifactRoutes(jobs).mount(router);
+    router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound("No such route: " + ctx.request().path())));
+    router.route().failureHandler(Problems::handle);
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
+    // Deep links (/jobs, /jobs/{id}) are pages of the single-page UI.
+    router.get("/jobs*").handler(ctx -> ctx.response().sendFile("webroot/index.html").onFailure(ctx::fail));
+    router.errorHandler(404, ctx -> Problems.send(ctx, 404, "Not found", null));
+    router.errorHandler(405, ctx -> Problems.send(ctx, 405, "Method not allowed", null));
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
+        .requestHandler(router)
+        .listen(http.getInteger("port", 8080), http.getString("host", "127.0.0.1"))
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void health(RoutingContext ctx) {
+    pool.query("SELECT 1").execute()
+        .map("ok").otherwise("down")
+        .onSuccess(db -> ctx.response().setStatusCode("ok".equals(db) ? 200 : 503).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("status", "ok".equals(db) ? "ok" : "degraded").put("db", db)
+                .put("node_id", jobs.nodeId()).put("cluster_members", 1).encode()));
+  }
+}

@@ -1,0 +1,81 @@
+package io.trainyard.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The one failure handler: every failure becomes RFC 9457 problem+json, never a stack trace. */
+public final class Problems {
+  private static final Logger LOG = Logger.getLogger(Problems.class.getName());
+
+  private Problems() {
+  }
+
+  public static void handle(RoutingContext ctx) {
+    Throwable err = ctx.failure();
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String detail = null;
+    JsonObject extra = null;
+    if (err instanceof ApiException api) {
+      status = api.status();
+      detail = api.getMessage();
+      if (api.errors() != null) {
+        extra = new JsonObject().put("errors", api.errors());
+      }
+    } else if (err instanceof HttpException http) {
+      status = http.getStatusCode();
+      detail = http.getPayload();
+    } else if (err instanceof ReplyException reply) {
+      // Services answer over the bus with failure codes that are HTTP statuses.
+      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE && reply.failureCode() >= 400 && reply.failureCode() < 600) {
+        status = reply.failureCode();
+        detail = reply.getMessage();
+      } else if (reply.failureType() == ReplyFailure.TIMEOUT) {
+        status = 504;
+        detail = "A backend service did not answer in time";
+      } else {
+        status = 503;
+        detail = "A backend service is not available";
+      }
+    } else if (err != null) {
+      status = 500;
+    }
+    if (status == 500) {
+      LOG.log(Level.SEVERE, "unhandled failure on " + ctx.request().method() + " " + ctx.request().path(), err);
+      detail = "Internal error";
+    }
+    if (status == 413 && detail == null) {
+      detail = "Request body is larger than the limit";
+    }
+    send(ctx, status, detail, extra);
+  }
+
+  public static void send(RoutingContext ctx, int status, String detail, JsonObject extra) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    JsonObject body = new JsonObject()
+        .put("type", "about:blank")
+        .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
+        .put("status", status);
+    if (detail != null) {
+      body.put("detail", detail);
+    }
+    if (extra != null) {
+      body.mergeIn(extra);
+    }
+    if (status == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"trainyard\"");
+    }
+    ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/problem+json")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+}

@@ -1,0 +1,82 @@
+package io.trainyard.jobs;
+
+import io.trainyard.demo.DemoData;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The datasets under {@code <data>/datasets/<id>.csv}. Shapes are read from the files and cached by
+ * modification time, so dropping a CSV in makes it available without a restart. Blocking.
+ */
+public final class DatasetCatalog {
+  private final Path dir;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  private record Cached(FileTime mtime, DemoData.Info info) {
+  }
+
+  public DatasetCatalog(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Creates the directory and the {@code demo} dataset a fresh installation has. */
+  public void ensureDemo() throws IOException {
+    Files.createDirectories(dir);
+    Path demo = dir.resolve("demo.csv");
+    if (!Files.exists(demo)) {
+      DemoData.writeDemo(demo);
+    }
+  }
+
+  public Path path(String datasetId) {
+    return dir.resolve(datasetId + ".csv");
+  }
+
+  /** The shape of a dataset, if it exists and is readable. */
+  public Optional<DemoData.Info> describe(String datasetId) {
+    if (!Ids.plausible(datasetId.replace('.', '_'))) {
+      return Optional.empty();
+    }
+    Path file = path(datasetId);
+    try {
+      if (!file.normalize().startsWith(dir) || !Files.isRegularFile(file)) {
+        return Optional.empty();
+      }
+      FileTime mtime = Files.getLastModifiedTime(file);
+      Cached c = cache.get(datasetId);
+      if (c == null || !c.mtime().equals(mtime)) {
+        c = new Cached(mtime, DemoData.describe(file));
+        cache.put(datasetId, c);
+      }
+      return Optional.of(c.info());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  public JsonArray list() throws IOException {
+    JsonArray items = new JsonArray();
+    if (!Files.isDirectory(dir)) {
+      return items;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.csv")) {
+      java.util.List<String> ids = new java.util.ArrayList<>();
+      files.forEach(f -> ids.add(f.getFileName().toString().replaceFirst("\\.csv$", "")));
+      ids.sort(String::compareTo);
+      for (String id : ids) {
+        describe(id).ifPresent(info -> items.add(new JsonObject().put("dataset_id", id)
+            .put("gene_size", info.geneSize()).put("output_dim", info.outputDim()).put("rows", info.rows())));
+      }
+    }
+    return items;
+  }
+}

@@ -1,0 +1,121 @@
+package io.trainyard.jobs;
+
+import io.trainyard.http.Validation;
+import io.vertx.core.MultiMap;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The list query: filters, visibility and paging, validated from query parameters. */
+public record JobFilter(List<String> statuses, String jobType, String provider, Long owner, boolean archived,
+                        int limit, long offset) {
+  private static final Set<String> STATUSES = Set.of("pending", "queued", "running", "success", "failed", "canceled");
+  private static final Map<String, String> ALIASES = Map.of("completed", "success", "cancelled", "canceled");
+  private static final Set<String> TYPES = Set.of("train", "predict", "sweep", "cloud");
+
+  /** Parses the query; {@code viewer} is the caller's id, or null for an admin (who may pass owner_user_id). */
+  public static JobFilter parse(MultiMap q, Long viewer) {
+    Validation v = new Validation();
+    List<String> statuses = new ArrayList<>();
+    String status = q.get("status");
+    if (status != null && !status.isBlank()) {
+      for (String s : status.split(",")) {
+        String norm = ALIASES.getOrDefault(s.trim().toLowerCase(), s.trim().toLowerCase());
+        if (!STATUSES.contains(norm)) {
+          v.add("status", "unknown status '" + s.trim() + "'");
+        } else {
+          statuses.add(norm);
+        }
+      }
+    }
+    String type = blankToNull(q.get("job_type"));
+    if (type != null && !TYPES.contains(type)) {
+      v.add("job_type", "must be one of train, predict, sweep, cloud");
+    }
+    String provider = blankToNull(q.get("provider"));
+    if (provider != null && !provider.matches("[a-z0-9_-]{1,32}")) {
+      v.add("provider", "is not a provider name");
+    }
+    Long owner = viewer;
+    String ownerParam = blankToNull(q.get("owner_user_id"));
+    if (ownerParam != null) {
+      Long parsed = parseLong(ownerParam);
+      if (parsed == null) {
+        v.add("owner_user_id", "must be an integer");
+      } else if (viewer == null) {
+        owner = parsed;
+      } else if (!parsed.equals(viewer)) {
+        // A non-admin asking for someone else's jobs sees nothing rather than an error that confirms the user.
+        owner = -1L;
+      }
+    }
+    boolean archived = false;
+    String arch = blankToNull(q.get("archived"));
+    if (arch != null) {
+      if (!arch.equals("true") && !arch.equals("false")) {
+        v.add("archived", "must be true or false");
+      }
+      archived = arch.equals("true");
+    }
+    long limit = intParam(q, "limit", 100, v);
+    if (limit < 1 || limit > 1000) {
+      v.add("limit", "must be an integer from 1 to 1000");
+    }
+    long offset = intParam(q, "offset", 0, v);
+    if (offset < 0) {
+      v.add("offset", "must be an integer >= 0");
+    }
+    v.throwIfInvalid();
+    return new JobFilter(statuses, type, provider, owner, archived, (int) limit, offset);
+  }
+
+  /** The WHERE clause over alias {@code j}, appending its arguments. */
+  String where(Tuple args) {
+    StringBuilder sb = new StringBuilder(" WHERE ");
+    sb.append(archived ? "j.archived_at IS NOT NULL" : "j.archived_at IS NULL");
+    if (owner != null) {
+      args.addLong(owner);
+      sb.append(" AND j.owner_user_id = $").append(args.size());
+    }
+    if (!statuses.isEmpty()) {
+      args.addArrayOfString(statuses.toArray(new String[0]));
+      sb.append(" AND j.status = ANY($").append(args.size()).append(")");
+    }
+    if (jobType != null) {
+      args.addString(jobType);
+      sb.append(" AND j.job_type = $").append(args.size());
+    }
+    if (provider != null) {
+      args.addString(provider);
+      sb.append(" AND j.provider = $").append(args.size());
+    }
+    return sb.toString();
+  }
+
+  static long intParam(MultiMap q, String name, long dflt, Validation v) {
+    String raw = blankToNull(q.get(name));
+    if (raw == null) {
+      return dflt;
+    }
+    Long parsed = parseLong(raw);
+    if (parsed == null) {
+      v.add(name, "must be an integer");
+      return dflt;
+    }
+    return parsed;
+  }
+
+  private static Long parseLong(String s) {
+    if (!s.matches("-?\\d{1,18}")) {
+      return null;
+    }
+    return Long.parseLong(s);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}

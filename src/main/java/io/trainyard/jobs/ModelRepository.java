@@ -1,0 +1,52 @@
+package io.trainyard.jobs;
+
+import io.trainyard.store.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.Optional;
+
+/** Models registered by successful train jobs. */
+public final class ModelRepository {
+  private final Pool pool;
+
+  public ModelRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonObject> insert(String modelId, String jobId, long owner, String path, JsonObject metrics) {
+    return pool.preparedQuery("""
+            INSERT INTO models(model_id, job_id, owner_user_id, path, metrics) VALUES ($1,$2,$3,$4,$5) RETURNING *""")
+        .execute(Tuple.of(modelId, jobId, owner, path, metrics))
+        .map(rows -> toJson(rows.iterator().next()));
+  }
+
+  /** A model the viewer may use ({@code viewer} null = any). */
+  public Future<Optional<JsonObject>> find(String modelId, Long viewer) {
+    return pool.preparedQuery("SELECT * FROM models WHERE model_id = $1 AND ($2::bigint IS NULL OR owner_user_id = $2)")
+        .execute(Tuple.of(modelId, viewer))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
+  }
+
+  public Future<JsonArray> list(Long viewer, int limit, long offset) {
+    return pool.preparedQuery("""
+            SELECT * FROM models WHERE ($1::bigint IS NULL OR owner_user_id = $1)
+            ORDER BY created_at DESC, model_id DESC LIMIT $2 OFFSET $3""")
+        .execute(Tuple.of(viewer, limit, offset))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> out.add(toJson(r)));
+          return out;
+        });
+  }
+
+  static JsonObject toJson(Row r) {
+    return new JsonObject().put("model_id", r.getString("model_id")).put("job_id", r.getString("job_id"))
+        .put("owner_user_id", r.getLong("owner_user_id")).put("path", r.getString("path"))
+        .put("created_at", Times.iso(r.getOffsetDateTime("created_at"))).put("metrics", r.getJsonObject("metrics"));
+  }
+}

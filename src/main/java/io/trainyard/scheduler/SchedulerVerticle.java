@@ -1,0 +1,70 @@
+package io.trainyard.scheduler;
+
+import io.trainyard.jobs.JobEvents;
+import io.trainyard.jobs.JobRepository;
+import io.trainyard.supervisor.SupervisorApi;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Start decisions. Each pass claims, in one PostgreSQL transaction, the queued jobs this node may start
+ * (see {@link JobRepository#claim}) and hands them to this node's supervisor. Passes never overlap on
+ * a node; a wake during a pass triggers exactly one more pass. A timer pass catches anything missed,
+ * e.g. slots freed by another node.
+ */
+public final class SchedulerVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(SchedulerVerticle.class.getName());
+  private final JobRepository jobs;
+  private final String nodeId;
+  private final long tickMs;
+  private boolean running;
+  private boolean again;
+  private long timer;
+  private MessageConsumer<Object> consumer;
+
+  public SchedulerVerticle(JobRepository jobs, String nodeId, long tickMs) {
+    this.jobs = jobs;
+    this.nodeId = nodeId;
+    this.tickMs = tickMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(SchedulerApi.WAKE, msg -> wake());
+    timer = vertx.setPeriodic(tickMs, t -> wake());
+    return consumer.completion().onSuccess(v -> wake());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return consumer.unregister();
+  }
+
+  private void wake() {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    again = false;
+    jobs.claim(nodeId)
+        .onSuccess(claimed -> claimed.forEach(job -> {
+          JobEvents.statusChanged(vertx.eventBus(), job);
+          vertx.eventBus().send(SupervisorApi.start(nodeId), new JsonObject().put("job_id", job.getString("job_id")));
+        }))
+        .onFailure(err -> LOG.log(Level.WARNING, "scheduling pass failed; retrying on the next wake", err))
+        .onComplete(ar -> {
+          running = false;
+          // Claimed something: there may be more room (claims are capped by free node capacity).
+          if (again || ar.succeeded() && !ar.result().isEmpty()) {
+            wake();
+          }
+        });
+  }
+}

@@ -1,0 +1,65 @@
+package io.trainyard.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+/** The pool every repository uses, on the embedded PostgreSQL or the configured one. */
+public final class Database {
+  private static final Logger LOG = Logger.getLogger(Database.class.getName());
+
+  private final Pool pool;
+  private final EmbeddedDatabase embedded;
+
+  private Database(Pool pool, EmbeddedDatabase embedded) {
+    this.pool = pool;
+    this.embedded = embedded;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Starts the embedded PostgreSQL when {@code db.url} is empty, connects, and migrates. */
+  public static Future<Database> open(Vertx vertx, JsonObject dbConf, Path dataDir) {
+    String url = dbConf.getString("url", "");
+    Future<EmbeddedDatabase> embedded = url == null || url.isBlank()
+        ? vertx.executeBlocking(() -> EmbeddedDatabase.start(dataDir.resolve("pg")), false)
+        : Future.succeededFuture(null);
+    return embedded.compose(emb -> {
+      String effective = emb != null ? emb.url() : url;
+      PgConnectOptions connect = PgConnectOptions.fromUri(effective).setCachePreparedStatements(true)
+          .setPipeliningLimit(16);
+      Pool pool = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(dbConf.getInteger("pool_size", 8)).setShared(false))
+          .connectingTo(connect)
+          .using(vertx)
+          .build();
+      Database db = new Database(pool, emb);
+      return Migrations.run(pool)
+          .onSuccess(n -> {
+            if (n > 0) {
+              LOG.info("applied " + n + " database migration(s)");
+            }
+          })
+          .map(db)
+          .recover(err -> db.close(vertx).transform(x -> Future.failedFuture(err)));
+    });
+  }
+
+  public Future<Void> close(Vertx vertx) {
+    return pool.close().transform(x -> embedded == null
+        ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> {
+          embedded.close();
+          return null;
+        }, false));
+  }
+}

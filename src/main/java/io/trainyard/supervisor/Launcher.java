@@ -1,0 +1,83 @@
+package io.trainyard.supervisor;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds and spawns a job's program from its type's configured argument list. User input never
+ * becomes part of a command line: params reach the program as environment variables, and only a
+ * small allow-list of the server's own environment is passed on (no tokens, no database URL).
+ */
+public final class Launcher {
+  private static final List<String> INHERITED = List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "JAVA_HOME");
+
+  private final JsonObject types;
+  private final Path datasets;
+  private final long demoStepMs;
+
+  public Launcher(JsonObject types, Path datasets, long demoStepMs) {
+    this.types = types;
+    this.datasets = datasets;
+    this.demoStepMs = demoStepMs;
+  }
+
+  /** The argument list for a job type, placeholders filled; fails for a type without a command. */
+  List<String> command(String type) {
+    JsonObject t = types.getJsonObject(type);
+    JsonArray cmd = t == null ? null : t.getJsonArray("command");
+    if (cmd == null || cmd.isEmpty()) {
+      throw new IllegalStateException("no command configured for job type " + type);
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String cp = System.getProperty("java.class.path");
+    List<String> out = new ArrayList<>();
+    out.add("setsid"); // new session: the job's pid is its process group id
+    for (Object arg : cmd) {
+      out.add(String.valueOf(arg).replace("{java}", java).replace("{classpath}", cp));
+    }
+    return out;
+  }
+
+  /** Spawns the job's program with its output appended to the job's log. Blocking. */
+  public Process launch(JsonObject job) throws IOException {
+    String jobId = job.getString("job_id");
+    Path dir = Path.of(job.getString("artifacts_dir"));
+    Files.createDirectories(dir);
+    JsonObject params = job.getJsonObject("params");
+    ProcessBuilder pb = new ProcessBuilder(command(job.getString("job_type")))
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(job.getString("log_path"))));
+    Map<String, String> env = pb.environment();
+    Map<String, String> own = Map.copyOf(env);
+    env.clear();
+    INHERITED.forEach(k -> {
+      if (own.containsKey(k)) {
+        env.put(k, own.get(k));
+      }
+    });
+    env.put("TRAINYARD_JOB_ID", jobId);
+    env.put("TRAINYARD_JOB_TYPE", job.getString("job_type"));
+    env.put("TRAINYARD_JOB_DIR", dir.toString());
+    env.put("TRAINYARD_PARAMS", params.encode());
+    env.put("TRAINYARD_DEMO_STEP_MS", Long.toString(demoStepMs));
+    String dataset = params.getString("dataset_id");
+    if (dataset != null) {
+      env.put("TRAINYARD_DATASET_PATH", datasets.resolve(dataset + ".csv").toString());
+    }
+    String model = params.getString("model_path");
+    if (model != null) {
+      env.put("TRAINYARD_MODEL_PATH", model);
+    }
+    return pb.start();
+  }
+}

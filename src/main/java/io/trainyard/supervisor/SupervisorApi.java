@@ -1,0 +1,34 @@
+package io.trainyard.supervisor;
+
+/**
+ * Event-bus contract of {@link SupervisorVerticle}. Addresses are per node, because only the node
+ * that spawned a process can wait on it and signal it. Every body is {@code {"job_id": "..."}}.
+ * Replies are {@code {"job_id"}}; failure code 404 when the job is unknown.
+ */
+public final class SupervisorApi {
+  private SupervisorApi() {
+  }
+
+  /** Spawn the claimed (status running, this node) job's program. Send, no reply. */
+  public static String start(String nodeId) {
+    return "supervisor." + nodeId + ".start";
+  }
+
+  /**
+   * Stop a running job: SIGTERM to its process group, SIGKILL after the grace. Replies at once; the
+   * job becomes canceled when its process has exited. A job whose process is gone is settled.
+   */
+  public static String cancel(String nodeId) {
+    return "supervisor." + nodeId + ".cancel";
+  }
+
+  /** SIGKILL the job's process group now; replies once the exit has been recorded (flush). */
+  public static String kill(String nodeId) {
+    return "supervisor." + nodeId + ".kill";
+  }
+
+  /** If the job is running here but its process is gone (or its pid was reused), settle it canceled. */
+  public static String settle(String nodeId) {
+    return "supervisor." + nodeId + ".settle";
+  }
+}
