@@ -88,7 +88,8 @@ public final class JobRepository {
           if (free <= 0) {
             return Future.succeededFuture(List.<String>of());
           }
-          // rn ranks each user's queue; ordering by rn first shares a nearly full node fairly between users.
+          // rn ranks each user's queue; ordering by (running + rn) first hands a nearly full node to the
+          // users holding the fewest slots, so one user's backlog cannot starve the others.
           return tx.preparedQuery("""
                   WITH ranked AS (
                     SELECT q.job_id, q.owner_user_id, q.priority, q.created_at,
@@ -101,7 +102,7 @@ public final class JobRepository {
                   JOIN users u ON u.id = r.owner_user_id
                   LEFT JOIN running c ON c.owner_user_id = r.owner_user_id
                   WHERE r.rn <= (CASE WHEN u.schedule_mode = 'parallel' THEN $1::int ELSE $2::int END) - coalesce(c.n, 0)
-                  ORDER BY r.rn, r.priority DESC, r.created_at, r.job_id
+                  ORDER BY coalesce(c.n, 0) + r.rn, r.priority DESC, r.created_at, r.job_id
                   LIMIT $3::int""")
               .execute(Tuple.of(limits.parallel(), limits.serial(), free))
               .map(ids -> {

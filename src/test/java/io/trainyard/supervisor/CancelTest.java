@@ -1,0 +1,154 @@
+package io.trainyard.supervisor;
+
+import io.trainyard.testing.Api;
+import io.trainyard.testing.TestServer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Cancel reaches the whole process tree; the slot frees only when the tree is gone. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CancelTest {
+  private TestServer server;
+
+  @BeforeAll
+  void start() {
+    server = TestServer.start(c -> {
+      TestServer.script(c, "train", "tree.sh");
+      TestServer.script(c, "predict", "stubborn.sh");
+      c.getJsonObject("supervisor").put("cancel_grace_seconds", 2);
+    });
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  static long pidFile(Path dir, String name) throws Exception {
+    Path f = dir.resolve(name);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(f) && !Files.readString(f).isBlank()) {
+        return Long.parseLong(Files.readString(f).trim());
+      }
+      Api.sleep(20);
+    }
+    throw new AssertionError("no " + name);
+  }
+
+  /** Alive and not a zombie: an exited orphan stays a zombie where PID 1 does not reap, yet it is gone. */
+  static boolean alive(long pid) {
+    return ProcessGroup.startTicks(pid).isPresent();
+  }
+
+  @Test
+  void cancelStopsChildAndGrandchildAndFreesTheSlotOnlyThen() throws Exception {
+    Api u = server.user("tree", "serial");
+    JsonObject job = u.train(new JsonObject());
+    JsonObject next = u.train(new JsonObject());
+    Path dir = Path.of(job.getString("artifacts_dir"));
+    long leader = pidFile(dir, "leader.pid");
+    long child = pidFile(dir, "child.pid");
+    long grandchild = pidFile(dir, "grandchild.pid");
+    assertTrue(alive(leader) && alive(child) && alive(grandchild));
+    assertEquals(leader, (long) u.awaitJob(job.getString("job_id"), j -> j.getInteger("pid") != null, Duration.ofSeconds(10))
+        .getInteger("pid"));
+
+    JsonObject answer = u.post("/api/jobs/" + job.getString("job_id") + "/cancel", null).expect(200).json().getJsonObject("job");
+    assertTrue(answer.getBoolean("cancel_requested"));
+    JsonObject canceled = u.awaitStatus(job.getString("job_id"), "canceled");
+    assertFalse(alive(leader), "leader gone");
+    assertFalse(alive(child), "child gone");
+    assertFalse(alive(grandchild), "grandchild gone");
+
+    JsonObject started = u.awaitJob(next.getString("job_id"), j -> j.getString("started_at") != null, Duration.ofSeconds(10));
+    assertFalse(Instant.parse(started.getString("started_at")).isBefore(Instant.parse(canceled.getString("finished_at"))),
+        "the serial slot was held until the canceled tree had exited");
+    u.post("/api/jobs/" + next.getString("job_id") + "/cancel", null).expect(200);
+    u.awaitStatus(next.getString("job_id"), "canceled");
+  }
+
+  @Test
+  void aProgramThatIgnoresSigtermIsKilledAfterTheGrace() throws Exception {
+    Api u = server.user("stubborn", "serial");
+    String modelFile = trainModelFile();
+    JsonObject job = u.post("/api/jobs/predict", new JsonObject().put("dataset_id", "demo").put("gene_size", 64)
+        .put("output_dim", 4).put("model_path", modelFile)).expect(200).json().getJsonObject("job");
+    long leader = pidFile(Path.of(job.getString("artifacts_dir")), "leader.pid");
+    Api.sleep(200); // let the trap be installed before the signal
+    long t0 = System.nanoTime();
+    u.post("/api/jobs/" + job.getString("job_id") + "/cancel", null).expect(200);
+    Api.sleep(1000);
+    JsonObject during = u.job(job.getString("job_id"));
+    assertEquals("running", during.getString("status"), "still inside the grace: SIGTERM was ignored");
+    assertTrue(during.getBoolean("cancel_requested"));
+    assertTrue(alive(leader));
+    u.awaitStatus(job.getString("job_id"), "canceled");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms >= 1900, "killed only after the 2 s grace, took " + ms + " ms");
+    assertFalse(alive(leader));
+  }
+
+  @Test
+  void aRunningJobWhosePidNowBelongsToAnUnrelatedProcessIsSettledAndThatProcessIsLeftAlone() throws Exception {
+    Api u = server.user("reuse", "serial");
+    JsonObject job = u.post("/api/jobs/flush", null).expect(200).json(); // nothing; just a signed-in user
+    assertEquals(0, job.getInteger("deleted_jobs"));
+    Process unrelated = new ProcessBuilder("sleep", "60").start();
+    try {
+      String id = "job_reuse_" + System.nanoTime();
+      try (var c = server.sql(); PreparedStatement ps = c.prepareStatement("""
+          INSERT INTO jobs(job_id, job_type, status, owner_user_id, params, node_id, pid, pid_start, started_at, log_path, artifacts_dir)
+          VALUES (?, 'train', 'running', ?, '{}', ?, ?, 1, now() - interval '1 hour', '/nonexistent', '/nonexistent')""")) {
+        ps.setString(1, id);
+        ps.setLong(2, u.userId());
+        ps.setString(3, server.nodeId());
+        ps.setInt(4, (int) unrelated.pid()); // a live pid, but not the process that started at tick 1
+        ps.executeUpdate();
+      }
+      JsonObject settled = u.job(id);
+      assertEquals("canceled", settled.getString("status"));
+      assertTrue(settled.getString("error").contains("no longer exists"), settled.getString("error"));
+      assertTrue(unrelated.isAlive(), "the unrelated process was not signaled");
+    } finally {
+      unrelated.destroyForcibly();
+    }
+  }
+
+  @Test
+  void cancelOfAStaleRunningJobSettlesItAtOnce() throws Exception {
+    Api u = server.user("stale", "serial");
+    String id = "job_stale_" + System.nanoTime();
+    try (var c = server.sql(); PreparedStatement ps = c.prepareStatement("""
+        INSERT INTO jobs(job_id, job_type, status, owner_user_id, params, node_id, pid, pid_start, started_at)
+        VALUES (?, 'train', 'running', ?, '{}', ?, 999999, 5, now() - interval '1 hour')""")) {
+      ps.setString(1, id);
+      ps.setLong(2, u.userId());
+      ps.setString(3, server.nodeId());
+      ps.executeUpdate();
+    }
+    JsonObject answer = u.post("/api/jobs/" + id + "/cancel", null).expect(200).json().getJsonObject("job");
+    assertEquals("canceled", answer.getString("status"));
+  }
+
+  /** A model file inside the artifacts dir for the predict route's model_path check. */
+  private String trainModelFile() throws Exception {
+    Path f = server.dataDir().resolve("artifacts/fixtures/model.json");
+    Files.createDirectories(f.getParent());
+    Files.writeString(f, "{}");
+    return "fixtures/model.json";
+  }
+}

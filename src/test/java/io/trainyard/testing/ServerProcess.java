@@ -1,0 +1,66 @@
+package io.trainyard.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Trainyard as its own OS process (embedded PostgreSQL and all), for tests that SIGKILL it. */
+public final class ServerProcess {
+  private static final Pattern UP = Pattern.compile("is up: open http://127\\.0\\.0\\.1:(\\d+)/");
+  private final Process process;
+  private final int port;
+
+  private ServerProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static ServerProcess start(Path dataDir, Path config, Path output) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), "io.trainyard.app.Main")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    pb.environment().put("TRAINYARD_DATA_DIR", dataDir.toString());
+    pb.environment().put("TRAINYARD_HTTP_PORT", "0");
+    pb.environment().put("TRAINYARD_CONFIG", config.toString());
+    pb.environment().put("TRAINYARD_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
+    pb.environment().remove("TRAINYARD_DB_URL");
+    long already = Files.exists(output) ? Files.size(output) : 0;
+    Process p = pb.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline && p.isAlive()) {
+      String out = Files.readString(output);
+      Matcher m = UP.matcher(out.substring((int) Math.min(already, out.length())));
+      if (m.find()) {
+        return new ServerProcess(p, Integer.parseInt(m.group(1)));
+      }
+      Thread.sleep(100);
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("server did not come up:\n" + Files.readString(output));
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL: no shutdown hook runs, the embedded PostgreSQL and job processes are orphaned. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** A clean stop (SIGTERM), which also stops the embedded PostgreSQL. */
+  public void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
