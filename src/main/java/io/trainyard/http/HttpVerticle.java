@@ -64,9 +64,11 @@ public final class HttpVerticle extends VerticleBase {
     new ArtifactRoutes(jobs).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound("No such route: " + ctx.request().path())));
     router.route().failureHandler(Problems::handle);
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
-    // Deep links (/jobs, /jobs/{id}) are pages of the single-page UI.
-    router.get("/jobs*").handler(ctx -> ctx.response().sendFile("webroot/index.html").onFailure(ctx::fail));
+    // Deep links (/jobs, /jobs/{id}, /analytics, ...) are pages of the single-page UI.
+    router.getWithRegex("/(?!api/|eventbus|webjars/|metrics)[A-Za-z0-9_/-]*").handler(ctx ->
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile("webroot/index.html").onFailure(ctx::fail));
     router.errorHandler(404, ctx -> Problems.send(ctx, 404, "Not found", null));
     router.errorHandler(405, ctx -> Problems.send(ctx, 405, "Method not allowed", null));
     return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
