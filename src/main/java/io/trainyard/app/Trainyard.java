@@ -78,11 +78,13 @@ public final class Trainyard {
           jobsConf.getLong("demo_step_ms", 250L));
       long graceMs = AppConfig.section(conf, "supervisor").getLong("cancel_grace_seconds", 10L) * 1000;
       int tailChars = AppConfig.section(conf, "logs").getInteger("tail_chars", 20_000);
-      HttpVerticle http = new HttpVerticle(AppConfig.section(conf, "http"), auth, jobs, db.pool(), registry,
-          ttlHours * 3600, tailChars);
+      HttpVerticle http = new HttpVerticle(AppConfig.section(conf, "http"), AppConfig.section(conf, "sse"), auth, jobs, db.pool(), registry,
+          ttlHours * 3600);
       return auth.bootstrapAdmin(authConf.getString("admin_password", ""))
           .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, models, results, launcher, nodeId, graceMs)))
-          .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(), tailChars)))
+          .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(), tailChars, jobRepo,
+              AppConfig.section(conf, "logs").getLong("batch_ms", 150L),
+              AppConfig.section(conf, "logs").getLong("progress_persist_ms", 1000L))))
           .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, nodeId,
               AppConfig.section(conf, "scheduler").getLong("tick_ms", 2000L))))
           .compose(v -> vertx.deployVerticle(http))

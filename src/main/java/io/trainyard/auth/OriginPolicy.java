@@ -1,6 +1,7 @@
 package io.trainyard.auth;
 
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 
 import java.net.URI;
 import java.util.List;
@@ -22,17 +23,21 @@ public final class OriginPolicy {
     if (origin == null) {
       return true;
     }
-    return isAllowed(origin, req.getHeader("Host"));
+    // authority() is the Host header on HTTP/1.1 and :authority on HTTP/2.
+    HostAndPort authority = req.authority();
+    return isAllowed(origin, authority == null ? null : authority.host(), authority == null ? -1 : authority.port(),
+        req.isSSL());
   }
 
-  public boolean isAllowed(String origin, String host) {
+  boolean isAllowed(String origin, String host, int port, boolean ssl) {
     if (allowed.contains(origin)) {
       return true;
     }
     try {
       URI uri = URI.create(origin);
-      String authority = uri.getRawAuthority();
-      return authority != null && host != null && authority.equalsIgnoreCase(host)
+      int originPort = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+      int ownPort = port >= 0 ? port : ssl ? 443 : 80;
+      return host != null && host.equalsIgnoreCase(uri.getHost()) && originPort == ownPort
           && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
     } catch (IllegalArgumentException e) {
       return false;

@@ -22,19 +22,19 @@ public final class HttpVerticle extends VerticleBase {
   private final JobService jobs;
   private final Pool pool;
   private final PrometheusMeterRegistry registry;
+  private final JsonObject sse;
   private final long sessionSeconds;
-  private final int tailChars;
   private HttpServer server;
 
-  public HttpVerticle(JsonObject http, AuthService auth, JobService jobs, Pool pool, PrometheusMeterRegistry registry,
-                      long sessionSeconds, int tailChars) {
+  public HttpVerticle(JsonObject http, JsonObject sse, AuthService auth, JobService jobs, Pool pool, PrometheusMeterRegistry registry,
+                      long sessionSeconds) {
     this.http = http;
+    this.sse = sse;
     this.auth = auth;
     this.jobs = jobs;
     this.pool = pool;
     this.registry = registry;
     this.sessionSeconds = sessionSeconds;
-    this.tailChars = tailChars;
   }
 
   /** The port actually bound (useful with port 0). */
@@ -58,9 +58,11 @@ public final class HttpVerticle extends VerticleBase {
         .end(registry == null ? "" : registry.scrape()));
     AuthRoutes authRoutes = new AuthRoutes(auth, sessionSeconds);
     authRoutes.mountPublic(router);
+    new EventBridge(vertx, auth.tokens(), jobs.repository(), origins).mount(router);
     router.route("/api/*").handler(new AuthHandler(auth.tokens(), origins));
     authRoutes.mount(router);
-    new JobRoutes(jobs, tailChars).mount(router);
+    new EventStream(sse.getInteger("max_streams_per_address", 5), sse.getLong("heartbeat_seconds", 15L) * 1000).mount(router);
+    new JobRoutes(jobs).mount(router);
     new ArtifactRoutes(jobs).mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound("No such route: " + ctx.request().path())));
     router.route().failureHandler(Problems::handle);

@@ -13,11 +13,9 @@ import io.vertx.ext.web.RoutingContext;
 /** The local Jobs API: submit, inspect, follow logs, cancel, list, delete, flush. */
 final class JobRoutes {
   private final JobService jobs;
-  private final int tailChars;
 
-  JobRoutes(JobService jobs, int tailChars) {
+  JobRoutes(JobService jobs) {
     this.jobs = jobs;
-    this.tailChars = tailChars;
   }
 
   void mount(Router router) {
@@ -38,6 +36,7 @@ final class JobRoutes {
     router.get("/api/jobs/:id").handler(ctx -> Http.guarded(ctx, () ->
         jobs.get(AuthHandler.user(ctx), ctx.pathParam("id")).map(JobRoutes::wrap)));
     router.get("/api/jobs/:id/log").handler(this::log);
+    router.get("/api/jobs/:id/inline-progress").handler(this::inlineProgress);
     router.get("/api/jobs/:id/logs").handler(this::logs);
     router.post("/api/jobs/:id/cancel").handler(ctx -> Http.guarded(ctx, () ->
         jobs.cancel(AuthHandler.user(ctx), ctx.pathParam("id")).map(JobRoutes::wrap)));
@@ -73,18 +72,41 @@ final class JobRoutes {
     });
   }
 
+  /**
+   * Progress of a running job, parsed fresh from its log by the node that runs it; cloud jobs answer
+   * what the poller and webhooks stored. Jobs that are not running answer nulls.
+   */
+  private void inlineProgress(RoutingContext ctx) {
+    Http.guarded(ctx, () -> jobs.visible(AuthHandler.user(ctx), ctx.pathParam("id")).compose(job -> {
+      JsonObject out = new JsonObject().put("job_id", job.getString("job_id"));
+      if (!"running".equals(job.getString("status"))) {
+        return Future.succeededFuture(out.put("stage", null).put("last_log", null).put("progress", null)
+            .put("eta_seconds", null));
+      }
+      JsonObject stored = new JsonObject().put("stage", job.getString("stage")).put("last_log", job.getString("last_log"))
+          .put("progress", job.getDouble("progress")).put("eta_seconds", job.getLong("eta_seconds"));
+      if (!"local".equals(job.getString("provider"))) {
+        return Future.succeededFuture(out.mergeIn(stored));
+      }
+      return readLog(ctx, job, new JsonObject().put("mode", "progress").put("started_at", job.getString("started_at")))
+          .map(out::mergeIn).otherwise(out.mergeIn(stored));
+    }));
+  }
+
   /** Asks the node that ran (or will run) the job to read its log. */
   private Future<JsonObject> readLog(RoutingContext ctx, JsonObject req) {
-    return jobs.visible(AuthHandler.user(ctx), ctx.pathParam("id")).compose(job -> {
-      String node = job.getString("node_id") != null ? job.getString("node_id") : jobs.nodeId();
-      req.put("job_id", job.getString("job_id")).put("log_path", job.getString("log_path"))
-          .put("artifacts_dir", job.getString("artifacts_dir")).put("tail_chars", tailChars);
-      return ctx.vertx().eventBus().<JsonObject>request(LogsApi.read(node), req, new DeliveryOptions().setSendTimeout(10_000))
-          .recover(err -> node.equals(jobs.nodeId()) ? Future.failedFuture(err)
-              // The node that ran it is gone; with shared storage our own reader can still serve it.
-              : ctx.vertx().eventBus().request(LogsApi.read(jobs.nodeId()), req))
-          .map(m -> m.body());
-    });
+    return jobs.visible(AuthHandler.user(ctx), ctx.pathParam("id")).compose(job -> readLog(ctx, job, req));
+  }
+
+  private Future<JsonObject> readLog(RoutingContext ctx, JsonObject job, JsonObject req) {
+    String node = job.getString("node_id") != null ? job.getString("node_id") : jobs.nodeId();
+    req.put("job_id", job.getString("job_id")).put("log_path", job.getString("log_path"))
+        .put("artifacts_dir", job.getString("artifacts_dir"));
+    return ctx.vertx().eventBus().<JsonObject>request(LogsApi.read(node), req, new DeliveryOptions().setSendTimeout(10_000))
+        .recover(err -> node.equals(jobs.nodeId()) ? Future.failedFuture(err)
+            // The node that ran it is gone; with shared storage our own reader can still serve it.
+            : ctx.vertx().eventBus().request(LogsApi.read(jobs.nodeId()), req))
+        .map(m -> m.body());
   }
 
   static JsonObject wrap(JsonObject job) {

@@ -164,6 +164,14 @@ public final class JobRepository {
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<JsonObject>empty()) : find(jobId, null));
   }
 
+  /** Writes a running job's parsed progress (throttled by the caller). */
+  public Future<Void> updateProgress(String jobId, String stage, Double progress, Long eta, String lastLog) {
+    return pool.preparedQuery("""
+            UPDATE jobs SET stage = $2, progress = $3, eta_seconds = $4, last_log = $5
+            WHERE job_id = $1 AND status = 'running'""")
+        .execute(Tuple.of(jobId, stage, progress, eta, lastLog)).mapEmpty();
+  }
+
   /** The running jobs a node is responsible for. */
   public Future<List<JsonObject>> runningOn(String nodeId) {
     return pool.preparedQuery(SELECT + " WHERE j.status = 'running' AND j.provider = 'local' AND j.node_id = $1")

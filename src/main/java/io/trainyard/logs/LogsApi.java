@@ -2,15 +2,35 @@ package io.trainyard.logs;
 
 /**
  * Event-bus contract of {@link LogTailVerticle}. Per node, because each node reads its own disk.
- * Request body: {@code {job_id, log_path, artifacts_dir, mode: "tail"|"offset"|"lines", offset?, lines?}}.
- * Replies: tail {@code {log}}, offset {@code {log, offset, next_offset}}, lines {@code {logs}}.
- * Failure code 400 for a bad offset.
  */
 public final class LogsApi {
   private LogsApi() {
   }
 
+  /**
+   * Request {@code {job_id, log_path, artifacts_dir, mode: "tail"|"offset"|"lines"|"progress", offset?, lines?,
+   * started_at?}}. Replies: tail {@code {log}}, offset {@code {log, offset, next_offset}}, lines
+   * {@code {logs}}, progress {@code {stage, progress, eta_seconds, last_log}}.
+   */
   public static String read(String nodeId) {
     return "logs." + nodeId + ".read";
+  }
+
+  /**
+   * Send {@code {job_id, owner_user_id, log_path, started_at}} when a job's process has started: its log
+   * is followed, appended bytes are published as {@code job_log} on {@code jobs.log.<id>} (batched),
+   * and parsed progress as {@code job_progress} (and written to the job, throttled).
+   */
+  public static String watch(String nodeId) {
+    return "logs." + nodeId + ".watch";
+  }
+
+  /**
+   * Request {@code {job_id}} after the job's process exited: publishes what is left, writes the final
+   * progress, stops following, then replies. The supervisor records the exit only after the reply, so
+   * every log event of a job precedes its final status event.
+   */
+  public static String unwatch(String nodeId) {
+    return "logs." + nodeId + ".unwatch";
   }
 }

@@ -4,6 +4,7 @@ import io.trainyard.jobs.JobEvents;
 import io.trainyard.jobs.JobRepository;
 import io.trainyard.jobs.ModelRepository;
 import io.trainyard.jobs.ResultRepository;
+import io.trainyard.logs.LogsApi;
 import io.trainyard.scheduler.SchedulerApi;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -138,6 +139,9 @@ public final class SupervisorVerticle extends VerticleBase {
             return vertx.executeBlocking(() -> ProcessGroup.startTicks(proc.pid()).orElse(-1L), false)
                 .compose(ticks -> jobs.markSpawned(jobId, proc.pid(), ticks))
                 .map(cancel -> {
+                  vertx.eventBus().send(LogsApi.watch(nodeId), new JsonObject().put("job_id", jobId)
+                      .put("owner_user_id", job.getLong("owner_user_id")).put("log_path", job.getString("log_path"))
+                      .put("started_at", job.getString("started_at")));
                   if (cancel.isEmpty() || cancel.get()) {
                     beginStop(t, false); // canceled or deleted while it was being spawned
                   }
@@ -211,7 +215,9 @@ public final class SupervisorVerticle extends VerticleBase {
         ProcessGroup.awaitEmpty(t.pid, graceMs);
       }
       return Outcomes.lastLine(t.job.getString("log_path"));
-    }, false).compose(lastLine -> jobs.find(jobId, null).compose(cur -> {
+    }, false).compose(lastLine -> vertx.eventBus().request(LogsApi.unwatch(nodeId), new JsonObject().put("job_id", jobId))
+        .otherwiseEmpty().map(lastLine))
+        .compose(lastLine -> jobs.find(jobId, null).compose(cur -> {
       boolean canceled = t.canceling || cur.map(j -> j.getBoolean("cancel_requested")).orElse(false);
       if (canceled) {
         return jobs.finish(jobId, "canceled", exitCode, "canceled by request", null);

@@ -1,0 +1,63 @@
+package io.trainyard.http;
+
+import io.trainyard.auth.AuthHandler;
+import io.trainyard.auth.User;
+import io.trainyard.jobs.JobEvents;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /api/events}: Server-Sent Events for REST clients, the same {@code job_status_changed}
+ * and {@code job_progress} objects the bridge delivers, scoped like it (own jobs; admin all), with a
+ * heartbeat comment and a cap on open streams per client address.
+ */
+final class EventStream {
+  private final int maxPerAddress;
+  private final long heartbeatMs;
+  private final Map<String, Integer> open = new HashMap<>();
+
+  EventStream(int maxPerAddress, long heartbeatMs) {
+    this.maxPerAddress = maxPerAddress;
+    this.heartbeatMs = heartbeatMs;
+  }
+
+  void mount(Router router) {
+    router.get("/api/events").handler(this::stream);
+  }
+
+  private void stream(RoutingContext ctx) {
+    String address = ctx.request().remoteAddress().host();
+    int n = open.getOrDefault(address, 0);
+    if (n >= maxPerAddress) {
+      ctx.fail(new ApiException(429, "Too many event streams from this address (at most " + maxPerAddress + ")"));
+      return;
+    }
+    open.put(address, n + 1);
+    User user = AuthHandler.user(ctx);
+    HttpServerResponse resp = ctx.response().setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("X-Accel-Buffering", "no");
+    resp.write(": connected\n\n");
+    var vertx = ctx.vertx();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(
+        user.isAdmin() ? JobEvents.ALL : JobEvents.USER_PREFIX + user.id(),
+        msg -> {
+          if (!resp.writeQueueFull()) { // a stalled client loses events rather than the server's memory
+            resp.write("data: " + msg.body().encode() + "\n\n");
+          }
+        });
+    long heartbeat = vertx.setPeriodic(heartbeatMs, t -> resp.write(": heartbeat\n\n"));
+    resp.closeHandler(v -> {
+      vertx.cancelTimer(heartbeat);
+      consumer.unregister();
+      open.computeIfPresent(address, (k, c) -> c <= 1 ? null : c - 1);
+    });
+  }
+}
