@@ -80,6 +80,12 @@ public final class Trainyard {
       int tailChars = AppConfig.section(conf, "logs").getInteger("tail_chars", 20_000);
       HttpVerticle http = new HttpVerticle(AppConfig.section(conf, "http"), AppConfig.section(conf, "sse"), auth, jobs, db.pool(), registry,
           ttlHours * 3600);
+      // --- Cloud jobs (issue 4): the providers service, its routes, and the poller deployed before HTTP ---
+      io.trainyard.providers.CloudJobs cloud = io.trainyard.providers.CloudJobs.create(vertx, conf, jobRepo, paths);
+      http.cloud(new io.trainyard.http.CloudRoutes(cloud));
+      io.trainyard.providers.ProviderPollerVerticle poller = new io.trainyard.providers.ProviderPollerVerticle(cloud,
+          AppConfig.section(conf, "background.job_status_polling"), nodeId);
+      // --- end cloud jobs ---
       return auth.bootstrapAdmin(authConf.getString("admin_password", ""))
           .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, models, results, launcher, nodeId, graceMs)))
           .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(), tailChars, jobRepo,
@@ -87,6 +93,7 @@ public final class Trainyard {
               AppConfig.section(conf, "logs").getLong("progress_persist_ms", 1000L))))
           .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, nodeId,
               AppConfig.section(conf, "scheduler").getLong("tick_ms", 2000L))))
+          .compose(v -> vertx.deployVerticle(poller)) // cloud jobs (issue 4)
           .compose(v -> vertx.deployVerticle(http))
           .map(v -> new Trainyard(vertx, db, http, nodeId))
           .recover(err -> db.close(vertx).transform(x -> Future.failedFuture(err)));

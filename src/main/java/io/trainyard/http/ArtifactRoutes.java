@@ -1,6 +1,7 @@
 package io.trainyard.http;
 
 import io.trainyard.auth.AuthHandler;
+import io.trainyard.jobs.JobFilter;
 import io.trainyard.jobs.JobService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -89,12 +90,12 @@ final class ArtifactRoutes {
     return rows;
   }
 
-  /** limit/offset of a simple list route. */
+  /** limit/offset of a simple list route, checked like the job list's. */
   record Page(int limit, long offset) {
     static Page parse(RoutingContext ctx) {
       Validation v = new Validation();
-      long limit = parse(ctx, "limit", 100, v);
-      long offset = parse(ctx, "offset", 0, v);
+      long limit = JobFilter.intParam(ctx.request().params(), "limit", 100, v);
+      long offset = JobFilter.intParam(ctx.request().params(), "offset", 0, v);
       if (limit < 1 || limit > 1000) {
         v.add("limit", "must be an integer from 1 to 1000");
       }
@@ -103,18 +104,6 @@ final class ArtifactRoutes {
       }
       v.throwIfInvalid();
       return new Page((int) limit, offset);
-    }
-
-    private static long parse(RoutingContext ctx, String name, long dflt, Validation v) {
-      String raw = ctx.request().getParam(name);
-      if (raw == null || raw.isBlank()) {
-        return dflt;
-      }
-      if (!raw.trim().matches("-?\\d{1,18}")) {
-        v.add(name, "must be an integer");
-        return dflt;
-      }
-      return Long.parseLong(raw.trim());
     }
   }
 }

@@ -4,7 +4,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trainyard.auth.AuthHandler;
 import io.trainyard.auth.AuthService;
 import io.trainyard.auth.OriginPolicy;
+import io.trainyard.jobs.Analytics;
+import io.trainyard.jobs.BulkActions;
 import io.trainyard.jobs.JobService;
+import io.trainyard.jobs.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -25,6 +28,8 @@ public final class HttpVerticle extends VerticleBase {
   private final JsonObject sse;
   private final long sessionSeconds;
   private HttpServer server;
+  // Cloud jobs (issue 4): set by the composition root; null = no cloud routes.
+  private CloudRoutes cloud;
 
   public HttpVerticle(JsonObject http, JsonObject sse, AuthService auth, JobService jobs, Pool pool, PrometheusMeterRegistry registry,
                       long sessionSeconds) {
@@ -35,6 +40,12 @@ public final class HttpVerticle extends VerticleBase {
     this.pool = pool;
     this.registry = registry;
     this.sessionSeconds = sessionSeconds;
+  }
+
+  /** Mounts the cloud job routes: webhooks before the session check (they authenticate by signature), the rest after. */
+  public HttpVerticle cloud(CloudRoutes routes) {
+    this.cloud = routes;
+    return this;
   }
 
   /** The port actually bound (useful with port 0). */
@@ -59,11 +70,19 @@ public final class HttpVerticle extends VerticleBase {
     AuthRoutes authRoutes = new AuthRoutes(auth, sessionSeconds);
     authRoutes.mountPublic(router);
     new EventBridge(vertx, auth.tokens(), jobs.repository(), origins).mount(router);
+    if (cloud != null) {
+      cloud.mountPublic(router); // POST /api/webhooks/{provider}: no session, the signature is the authentication
+    }
     router.route("/api/*").handler(new AuthHandler(auth.tokens(), origins));
     authRoutes.mount(router);
     new EventStream(sse.getInteger("max_streams_per_address", 5), sse.getLong("heartbeat_seconds", 15L) * 1000).mount(router);
+    new ManagementRoutes(jobs, new BulkActions(jobs, pool), new Templates(pool, jobs.submissions()), new Analytics(pool))
+        .mount(router);
     new JobRoutes(jobs).mount(router);
     new ArtifactRoutes(jobs).mount(router);
+    if (cloud != null) {
+      cloud.mount(router);
+    }
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound("No such route: " + ctx.request().path())));
     router.route().failureHandler(Problems::handle);
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
@@ -85,10 +104,15 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void health(RoutingContext ctx) {
+    // The cloud poller's state and last cycle (issue 4), from this node's poller; null without one.
+    Future<JsonObject> poller = vertx.eventBus().<JsonObject>request(io.trainyard.providers.ProvidersApi.POLLER_STATUS,
+            null, new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2000).setLocalOnly(true))
+        .map(m -> m.body()).otherwise((JsonObject) null);
     pool.query("SELECT 1").execute()
         .map("ok").otherwise("down")
+        .compose(db -> poller.map(db))
         .onSuccess(db -> ctx.response().setStatusCode("ok".equals(db) ? 200 : 503).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("status", "ok".equals(db) ? "ok" : "degraded").put("db", db)
-                .put("node_id", jobs.nodeId()).put("cluster_members", 1).encode()));
+                .put("node_id", jobs.nodeId()).put("cluster_members", 1).put("poller", poller.result()).encode()));
   }
 }

@@ -24,6 +24,18 @@ public final class JobEvents {
     publish(bus, job.getLong("owner_user_id"), event);
   }
 
+  /**
+   * Publishes a job's change and, for a sweep shard, its parent's (whose status the database derives
+   * from its shards).
+   */
+  public static void statusChanged(EventBus bus, JsonObject job, JobRepository jobs) {
+    statusChanged(bus, job);
+    String parent = job.getString("parent_id");
+    if (parent != null) {
+      jobs.find(parent, null).onSuccess(p -> p.ifPresent(j -> statusChanged(bus, j)));
+    }
+  }
+
   public static void progress(EventBus bus, long owner, JsonObject event) {
     publish(bus, owner, event);
   }

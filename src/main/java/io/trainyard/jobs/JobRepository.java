@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The jobs table. Every state change is a conditional UPDATE, so a terminal status never changes again. */
@@ -17,14 +18,17 @@ public final class JobRepository {
   /** Job columns plus what the record's queue fields are derived from (computed for queued rows only). */
   static final String SELECT = """
       SELECT j.*, u.schedule_mode AS owner_mode,
-        CASE WHEN j.status = 'queued' THEN 1 + (SELECT count(*) FROM jobs q
-          WHERE q.owner_user_id = j.owner_user_id AND q.status = 'queued' AND q.provider = 'local'
+        CASE WHEN j.status = 'queued' AND j.job_type <> 'sweep' AND j.provider = 'local' THEN 1 + (SELECT count(*) FROM jobs q
+          WHERE q.owner_user_id = j.owner_user_id AND q.status = 'queued' AND q.provider = 'local' AND q.job_type <> 'sweep'
             AND (q.priority > j.priority OR (q.priority = j.priority AND (q.created_at, q.job_id) < (j.created_at, j.job_id))))
         END AS queue_position,
         CASE WHEN j.status = 'queued' THEN (SELECT count(*) FROM jobs r
-          WHERE r.owner_user_id = j.owner_user_id AND r.status = 'running' AND r.provider = 'local') END AS user_running,
+          WHERE r.owner_user_id = j.owner_user_id AND r.status = 'running' AND r.provider = 'local'
+            AND r.job_type <> 'sweep') END AS user_running,
         CASE WHEN j.status = 'queued' THEN (SELECT count(*) FROM jobs n
-          WHERE n.status = 'running' AND n.provider = 'local') END AS all_running
+          WHERE n.status = 'running' AND n.provider = 'local' AND n.job_type <> 'sweep') END AS all_running,
+        CASE WHEN j.status = 'queued' AND j.depends_on IS NOT NULL THEN
+          coalesce((SELECT d.status FROM jobs d WHERE d.job_id = j.depends_on), 'missing') END AS dep_status
       FROM jobs j JOIN users u ON u.id = j.owner_user_id
       """;
   private static final String ACTIVE = "('queued', 'running', 'pending')";
@@ -41,15 +45,59 @@ public final class JobRepository {
     return pool;
   }
 
-  /** Inserts a queued job; the row is committed (and durable) when the future completes. */
-  public Future<JsonObject> insertQueued(String jobId, String type, long owner, JsonObject params, int priority,
-                                         String logPath, String artifactsDir) {
+  /** A queued local job to insert. */
+  public record NewJob(String jobId, String type, long owner, JsonObject params, int priority, String dependsOn,
+                       String parentId, String logPath, String artifactsDir) {
+    Tuple tuple() {
+      return Tuple.from(java.util.Arrays.asList(jobId, type, owner, params, priority, dependsOn, parentId, logPath, artifactsDir));
+    }
+  }
+
+  /**
+   * Inserts queued jobs (a sweep's parent and shards together) in one transaction, in order; they are
+   * committed, and durable, when the future completes. Answers their records, in order.
+   */
+  public Future<List<JsonObject>> insertQueued(List<NewJob> batch) {
+    return pool.withTransaction(tx -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (NewJob j : batch) {
+        chain = chain.compose(v -> tx.preparedQuery("""
+                INSERT INTO jobs(job_id, job_type, provider, status, owner_user_id, params, priority, depends_on,
+                                 parent_id, log_path, artifacts_dir)
+                VALUES ($1, $2, 'local', 'queued', $3, $4, $5, $6, $7, $8, $9)""")
+            .execute(j.tuple()).mapEmpty());
+      }
+      return chain;
+    }).compose(v -> selectMany(pool, batch.stream().map(NewJob::jobId).toList()))
+        .map(list -> {
+          // selectMany orders by start time; answer in insertion order (parent first).
+          Map<String, JsonObject> byId = new java.util.HashMap<>();
+          list.forEach(j -> byId.put(j.getString("job_id"), j));
+          return batch.stream().map(j -> byId.get(j.jobId())).toList();
+        });
+  }
+
+  /** Ids and statuses along a dependency chain starting at {@code jobId} (at most {@code max} hops). */
+  public Future<List<String>> dependencyChain(String jobId, int max) {
     return pool.preparedQuery("""
-            INSERT INTO jobs(job_id, job_type, provider, status, owner_user_id, params, priority, log_path, artifacts_dir)
-            VALUES ($1, $2, 'local', 'queued', $3, $4, $5, $6, $7)""")
-        .execute(Tuple.of(jobId, type, owner, params, priority, logPath, artifactsDir))
-        .compose(v -> find(jobId, null))
-        .map(Optional::orElseThrow);
+            WITH RECURSIVE chain(job_id, depends_on, depth) AS (
+              SELECT job_id, depends_on, 1 FROM jobs WHERE job_id = $1
+              UNION ALL
+              SELECT j.job_id, j.depends_on, c.depth + 1 FROM jobs j JOIN chain c ON j.job_id = c.depends_on
+              WHERE c.depth < $2)
+            SELECT job_id FROM chain ORDER BY depth""")
+        .execute(Tuple.of(jobId, max))
+        .map(rows -> {
+          List<String> out = new ArrayList<>();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
+  }
+
+  /** A sweep's shards, in creation order. */
+  public Future<List<JsonObject>> shards(String parentId) {
+    return pool.preparedQuery(SELECT + " WHERE j.parent_id = $1 ORDER BY j.created_at, j.job_id")
+        .execute(Tuple.of(parentId)).map(this::all);
   }
 
   /** A job the viewer may see ({@code viewer} null = any owner). */
@@ -64,13 +112,45 @@ public final class JobRepository {
     Tuple args = Tuple.tuple();
     String where = f.where(args);
     String page = SELECT + where + " ORDER BY j.created_at DESC, j.job_id DESC LIMIT " + f.limit() + " OFFSET " + f.offset();
-    String count = "SELECT count(*) FROM jobs j" + where;
+    Tuple countArgs = Tuple.tuple();
+    String count = "SELECT coalesce(sum(n), 0)::bigint FROM job_counts" + f.countWhere(countArgs);
     return pool.preparedQuery(page).execute(args).compose(rows ->
-        pool.preparedQuery(count).execute(args).map(c -> new JsonObject()
-            .put("items", new io.vertx.core.json.JsonArray(all(rows)))
-            .put("total", c.iterator().next().getLong(0))
-            .put("limit", f.limit())
-            .put("offset", f.offset())));
+        pool.preparedQuery(count).execute(countArgs).map(c -> {
+          List<JsonObject> items = new ArrayList<>(rows.size());
+          Row last = null;
+          for (Row r : rows) {
+            items.add(JobRows.toJson(r, limits));
+            last = r;
+          }
+          String next = rows.size() == f.limit() && last != null
+              ? new JobFilter.Cursor(last.getOffsetDateTime("created_at"), last.getString("job_id")).encode() : null;
+          return new JsonObject()
+              .put("items", new io.vertx.core.json.JsonArray(items))
+              .put("total", c.iterator().next().getLong(0))
+              .put("limit", f.limit())
+              .put("offset", f.offset())
+              .put("next_cursor", next);
+        }));
+  }
+
+  /** Unarchived jobs per status from the trigger-kept job_counts table ({@code owner} null = all). */
+  public Future<JsonObject> counts(Long owner) {
+    return pool.preparedQuery("""
+            SELECT status, sum(n)::bigint FROM job_counts
+            WHERE archived = false AND ($1::bigint IS NULL OR owner_user_id = $1) GROUP BY status""")
+        .execute(Tuple.of(owner))
+        .map(rows -> {
+          JsonObject out = new JsonObject();
+          long total = 0;
+          for (String s : new String[] {"pending", "queued", "running", "success", "failed", "canceled"}) {
+            out.put(s, 0L);
+          }
+          for (Row r : rows) {
+            out.put(r.getString(0), r.getLong(1));
+            total += r.getLong(1);
+          }
+          return out.put("total", total);
+        });
   }
 
   /**
@@ -78,11 +158,24 @@ public final class JobRepository {
    * lock: per-user limits and node capacity are computed from the table itself, so concurrent
    * schedulers (threads or cluster nodes) can never both see the same free slot.
    */
-  public Future<List<JsonObject>> claim(String nodeId) {
+  public Future<Claim> claim(String nodeId) {
+    List<String> failed = new ArrayList<>();
     return pool.withTransaction(tx -> tx.query("SELECT pg_advisory_xact_lock(7100001)").execute()
-        .compose(v -> tx.preparedQuery("""
-                SELECT count(*) FROM jobs WHERE status = 'running' AND provider = 'local' AND node_id = $1""")
-            .execute(Tuple.of(nodeId)))
+        // A job whose dependency failed, was canceled or is gone can never start: it fails, saying why.
+        .compose(v -> tx.query("""
+                UPDATE jobs q SET status = 'failed', finished_at = clock_timestamp(), updated_at = clock_timestamp(),
+                  error = 'dependency ' || q.depends_on || coalesce(
+                    (SELECT ' ended ' || d.status FROM jobs d WHERE d.job_id = q.depends_on), ' no longer exists')
+                WHERE q.status = 'queued' AND q.depends_on IS NOT NULL AND NOT EXISTS (
+                  SELECT 1 FROM jobs d WHERE d.job_id = q.depends_on AND d.status NOT IN ('failed', 'canceled'))
+                RETURNING q.job_id""").execute())
+        .compose(dead -> {
+          dead.forEach(r -> failed.add(r.getString(0)));
+          return tx.preparedQuery("""
+                SELECT count(*) FROM jobs WHERE status = 'running' AND provider = 'local' AND node_id = $1
+                  AND job_type <> 'sweep'""")
+            .execute(Tuple.of(nodeId));
+        })
         .compose(rows -> {
           long free = limits.nodeCapacity() - rows.iterator().next().getLong(0);
           if (free <= 0) {
@@ -94,10 +187,14 @@ public final class JobRepository {
                   WITH ranked AS (
                     SELECT q.job_id, q.owner_user_id, q.priority, q.created_at,
                            row_number() OVER (PARTITION BY q.owner_user_id ORDER BY q.priority DESC, q.created_at, q.job_id) AS rn
-                    FROM jobs q WHERE q.status = 'queued' AND q.provider = 'local' AND q.cancel_requested = false),
+                    FROM jobs q WHERE q.status = 'queued' AND q.provider = 'local' AND q.cancel_requested = false
+                      AND q.job_type <> 'sweep'
+                      AND (q.depends_on IS NULL OR EXISTS (
+                        SELECT 1 FROM jobs d WHERE d.job_id = q.depends_on AND d.status = 'success'))),
                   running AS (
                     SELECT owner_user_id, count(*) AS n FROM jobs
-                    WHERE status = 'running' AND provider = 'local' GROUP BY owner_user_id)
+                    -- A sweep parent is 'running' while its shards run, but holds no slot itself.
+                    WHERE status = 'running' AND provider = 'local' AND job_type <> 'sweep' GROUP BY owner_user_id)
                   SELECT r.job_id FROM ranked r
                   JOIN users u ON u.id = r.owner_user_id
                   LEFT JOIN running c ON c.owner_user_id = r.owner_user_id
@@ -118,7 +215,22 @@ public final class JobRepository {
                       updated_at = clock_timestamp()
                     WHERE job_id = ANY($1) AND status = 'queued' RETURNING job_id""")
                 .execute(Tuple.of(ids.toArray(new String[0]), nodeId))
-                .compose(v -> selectMany(tx, ids))));
+                // A predict job that names no model uses the one its train dependency registered.
+                .compose(v -> tx.preparedQuery("""
+                    UPDATE jobs j SET params = j.params || jsonb_build_object('model_id', m.model_id, 'model_path', m.path)
+                    FROM models m WHERE j.job_id = ANY($1) AND j.job_type = 'predict'
+                      AND j.params->>'model_path' IS NULL AND m.job_id = j.depends_on""")
+                    .execute(Tuple.of(ids.toArray(new String[0]))))
+                .compose(v -> selectMany(tx, ids)))
+        .compose(started -> (failed.isEmpty() ? Future.succeededFuture(List.<JsonObject>of()) : selectMany(tx, failed))
+            .map(dead -> new Claim(started, dead))));
+  }
+
+  /** What one scheduling pass did: jobs claimed to start here, and jobs failed by their dependency. */
+  public record Claim(List<JsonObject> started, List<JsonObject> failed) {
+    public boolean isEmpty() {
+      return started.isEmpty() && failed.isEmpty();
+    }
   }
 
   /** Records the spawned process; answers whether a cancel arrived meanwhile (empty: job gone or finished). */
@@ -153,6 +265,13 @@ public final class JobRepository {
             WHERE job_id = $1 AND status = 'queued' RETURNING job_id""")
         .execute(Tuple.of(jobId))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<JsonObject>empty()) : find(jobId, null));
+  }
+
+  /** Marks a (sweep parent) job as canceled-by-request while it is still active. */
+  public Future<Void> flagCancel(String jobId) {
+    return pool.preparedQuery("""
+            UPDATE jobs SET cancel_requested = true, updated_at = clock_timestamp()
+            WHERE job_id = $1 AND status IN """ + ACTIVE).execute(Tuple.of(jobId)).mapEmpty();
   }
 
   /** Flags a running job as being canceled; empty if it is not running. */

@@ -20,7 +20,7 @@ final class JobRequest {
   static final int MAX_DIM = 1_000_000;
   static final int MAX_EPOCHS = 10_000;
   static final Set<String> TRAIN_FIELDS = Set.of("dataset_id", "prepared_dataset_id", "gene_size", "output_dim",
-      "use_drug_structure", "control_dataset_id", "batch_size", "lr", "epochs", "priority", "depends_on");
+      "use_drug_structure", "control_dataset_id", "batch_size", "lr", "epochs", "priority", "depends_on", "sweep");
   static final Set<String> PREDICT_FIELDS = Set.of("dataset_id", "model_id", "model_path", "gene_size", "output_dim",
       "use_drug_structure", "priority", "depends_on");
 

@@ -48,7 +48,12 @@ final class JobRows {
     if ("queued".equals(status) && r.getLong("queue_position") != null) {
       long position = r.getLong("queue_position");
       job.put("queue_position", position);
-      job.put("waiting_reason", waitingReason(r, limits, position));
+      String dep = r.getString("dep_status");
+      job.put("waiting_reason", dep != null && !"success".equals(dep)
+          ? "waiting for job " + r.getString("depends_on") + " (" + dep + ")"
+          : waitingReason(r, limits, position));
+    } else if ("queued".equals(status) && "sweep".equals(r.getString("job_type"))) {
+      job.put("waiting_reason", "waiting for its shards to start");
     }
     return job;
   }

@@ -1,9 +1,7 @@
 package io.trainyard.jobs;
 
 import io.trainyard.auth.User;
-import io.trainyard.demo.DemoData;
 import io.trainyard.http.ApiException;
-import io.trainyard.http.Validation;
 import io.trainyard.scheduler.SchedulerApi;
 import io.trainyard.supervisor.SupervisorApi;
 import io.vertx.core.Future;
@@ -14,9 +12,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,7 +26,7 @@ public final class JobService {
   private final ResultRepository results;
   private final DatasetCatalog datasets;
   private final JobPaths paths;
-  private final int defaultEpochs;
+  private final Submissions submissions;
   private final String nodeId;
 
   public JobService(Vertx vertx, JobRepository jobs, ModelRepository models, ResultRepository results,
@@ -42,7 +37,7 @@ public final class JobService {
     this.results = results;
     this.datasets = datasets;
     this.paths = paths;
-    this.defaultEpochs = defaultEpochs;
+    this.submissions = new Submissions(vertx, jobs, models, datasets, paths, defaultEpochs);
     this.nodeId = nodeId;
   }
 
@@ -56,101 +51,28 @@ public final class JobService {
   }
 
   public Future<JsonObject> submitTrain(User user, JsonObject body) {
-    JobRequest req = new JobRequest(body, JobRequest.TRAIN_FIELDS);
-    JsonObject params = new JsonObject();
-    String dataset = req.string("dataset_id", true, JobRequest.DATASET_ID, "a dataset id (letters, digits, '_', '-')");
-    params.put("dataset_id", dataset);
-    params.put("prepared_dataset_id", req.string("prepared_dataset_id", false, JobRequest.DATASET_ID, "a dataset id"));
-    params.put("gene_size", req.integer("gene_size", true, null, 1, JobRequest.MAX_DIM));
-    params.put("output_dim", req.integer("output_dim", true, null, 1, JobRequest.MAX_DIM));
-    params.put("use_drug_structure", req.bool("use_drug_structure", false));
-    params.put("control_dataset_id", req.string("control_dataset_id", false, JobRequest.DATASET_ID, "a dataset id"));
-    params.put("batch_size", req.integer("batch_size", false, 64, 1, JobRequest.MAX_DIM));
-    params.put("lr", req.positiveNumber("lr", 1e-4, 100.0));
-    params.put("epochs", req.integer("epochs", false, defaultEpochs, 1, JobRequest.MAX_EPOCHS));
-    int priority = req.integer("priority", false, 0, -1_000_000, 1_000_000);
-    dependsOnNotYet(req.validation(), body);
-    return checkDataset(req.validation(), dataset)
-        .compose(v -> {
-          req.validation().throwIfInvalid();
-          return create(user, "train", params, priority);
-        });
+    return submissions.submit(user, "train", body);
   }
 
   public Future<JsonObject> submitPredict(User user, JsonObject body) {
-    JobRequest req = new JobRequest(body, JobRequest.PREDICT_FIELDS);
-    Validation v = req.validation();
-    JsonObject params = new JsonObject();
-    String dataset = req.string("dataset_id", true, JobRequest.DATASET_ID, "a dataset id (letters, digits, '_', '-')");
-    params.put("dataset_id", dataset);
-    String modelId = req.string("model_id", false, Ids.SAFE, "a model id");
-    String modelPath = req.string("model_path", false, JobRequest.SAFE_PATH, "a path of letters, digits, '_', '.', '/', '-'");
-    params.put("gene_size", req.integer("gene_size", true, null, 1, JobRequest.MAX_DIM));
-    params.put("output_dim", req.integer("output_dim", true, null, 1, JobRequest.MAX_DIM));
-    params.put("use_drug_structure", req.bool("use_drug_structure", false));
-    int priority = req.integer("priority", false, 0, -1_000_000, 1_000_000);
-    dependsOnNotYet(v, body);
-    boolean hasId = body.getValue("model_id") != null;
-    boolean hasPath = body.getValue("model_path") != null;
-    if (hasId && hasPath) {
-      v.add("model_id", "give model_id or model_path, not both");
-    } else if (!hasId && !hasPath) {
-      v.add("model_id", "is required (or model_path)");
-    }
-    Future<Void> model = Future.succeededFuture();
-    if (modelId != null && !hasPath) {
-      model = models.find(modelId, scope(user)).map(m -> {
-        if (m.isEmpty()) {
-          v.add("model_id", "unknown model");
-        } else {
-          params.put("model_id", modelId).put("model_path", m.get().getString("path"));
-        }
-        return null;
-      });
-    } else if (modelPath != null && !hasId) {
-      model = vertx.executeBlocking(() -> paths.confinedFile(modelPath), false).map(p -> {
-        if (p.isEmpty()) {
-          v.add("model_path", "must name an existing file inside the artifacts directory");
-        } else {
-          params.put("model_id", null).put("model_path", p.get().toString());
-        }
-        return null;
-      });
-    }
-    return model.compose(x -> checkDataset(v, dataset)).compose(x -> {
-      v.throwIfInvalid();
-      return create(user, "predict", params, priority);
-    });
+    return submissions.submit(user, "predict", body);
   }
 
-  private static void dependsOnNotYet(Validation v, JsonObject body) {
-    if (body.getValue("depends_on") != null) {
-      v.add("depends_on", "job dependencies are not available on this server yet");
-    }
+  public Submissions submissions() {
+    return submissions;
   }
 
-  private Future<Void> checkDataset(Validation v, String dataset) {
-    if (dataset == null) {
-      return Future.succeededFuture();
-    }
-    return vertx.executeBlocking(() -> datasets.describe(dataset), false).map(info -> {
-      if (info.isEmpty()) {
-        v.add("dataset_id", "unknown dataset '" + dataset + "'");
-      }
-      return null;
-    });
+  /** Rerun: a new job (or whole sweep) like this one, owned by the caller. */
+  public Future<JsonObject> rerun(User user, String jobId) {
+    return visible(user, jobId).compose(job -> submissions.rerun(user, job));
   }
 
-  private Future<JsonObject> create(User user, String type, JsonObject params, int priority) {
-    String id = Ids.job();
-    Path dir = paths.jobDir(id);
-    return vertx.executeBlocking(() -> Files.createDirectories(dir), false)
-        .compose(d -> jobs.insertQueued(id, type, user.id(), params, priority,
-            paths.logFile(id).toString(), dir.toString()))
-        .onSuccess(job -> {
-          JobEvents.statusChanged(vertx.eventBus(), job);
-          vertx.eventBus().send(SchedulerApi.WAKE, null);
-        });
+  /** {job_id, shard_count, shards}; a job that is not a sweep has none. */
+  public Future<JsonObject> shards(User user, String jobId) {
+    return visible(user, jobId).compose(job -> (!"sweep".equals(job.getString("job_type"))
+        ? Future.succeededFuture(List.<JsonObject>of()) : jobs.shards(jobId))
+        .map(list -> new JsonObject().put("job_id", jobId).put("shard_count", list.size())
+            .put("shards", new JsonArray(list))));
   }
 
   /** The job, if the user may see it; a running job whose process is gone is settled first. */
@@ -169,7 +91,8 @@ public final class JobService {
 
   /** Asks the job's node whether a running job still has its process; answers the current record. */
   public Future<JsonObject> settleIfStale(JsonObject job) {
-    if (!"running".equals(job.getString("status")) || !"local".equals(job.getString("provider"))) {
+    if (!"running".equals(job.getString("status")) || !"local".equals(job.getString("provider"))
+        || "sweep".equals(job.getString("job_type"))) { // a sweep parent has no process; its shards do
       return Future.succeededFuture(job);
     }
     return askSupervisor(job, SupervisorApi.settle(job.getString("node_id")), 10_000)
@@ -183,10 +106,18 @@ public final class JobService {
       if (isTerminal(status)) {
         return Future.failedFuture(ApiException.badRequest("Job is already finished: " + status));
       }
+      if (!"local".equals(job.getString("provider"))) {
+        // Cloud job (issue 4): canceled at its provider by the providers verticle; failures carry HTTP statuses.
+        return vertx.eventBus().<JsonObject>request(io.trainyard.providers.ProvidersApi.CANCEL,
+            new JsonObject().put("job_id", jobId), new DeliveryOptions().setSendTimeout(45_000)).map(m -> m.body());
+      }
+      if ("sweep".equals(job.getString("job_type"))) {
+        return cancelSweep(user, job);
+      }
       if ("queued".equals(status)) {
         return jobs.cancelQueued(jobId).compose(c -> {
           if (c.isPresent()) {
-            JobEvents.statusChanged(vertx.eventBus(), c.get());
+            JobEvents.statusChanged(vertx.eventBus(), c.get(), jobs);
             vertx.eventBus().send(SchedulerApi.WAKE, null);
             return Future.succeededFuture(c.get());
           }
@@ -205,6 +136,21 @@ public final class JobService {
     });
   }
 
+  /** The parent is flagged first, so that once its shards have ended the database calls it canceled. */
+  private Future<JsonObject> cancelSweep(User user, JsonObject parent) {
+    String id = parent.getString("job_id");
+    return jobs.flagCancel(id).compose(v -> jobs.shards(id)).compose(shards -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (JsonObject shard : shards) {
+        if (!isTerminal(shard.getString("status"))) {
+          chain = chain.compose(x -> cancel(user, shard.getString("job_id")).<Void>mapEmpty()
+              .recover(err -> Future.succeededFuture())); // a shard that finished meanwhile
+        }
+      }
+      return chain;
+    }).compose(v -> jobs.find(id, null)).map(j -> j.orElse(parent));
+  }
+
   /**
    * Sends a request about a running job to its node. A node that no longer exists cannot have the
    * process, so the job is settled here as canceled.
@@ -218,7 +164,7 @@ public final class JobService {
             return jobs.finish(job.getString("job_id"), "canceled", null,
                     "node " + job.getString("node_id") + " is gone; its process cannot be running", null)
                 .onSuccess(j -> j.ifPresent(done -> {
-                  JobEvents.statusChanged(vertx.eventBus(), done);
+                  JobEvents.statusChanged(vertx.eventBus(), done, jobs);
                   vertx.eventBus().send(SchedulerApi.WAKE, null);
                 }))
                 .mapEmpty();
@@ -233,9 +179,30 @@ public final class JobService {
         return Future.failedFuture(ApiException.badRequest("Job is still active (" + job.getString("status")
             + "); cancel it first"));
       }
-      return removeRecord(job, purge, false).compose(r -> r
+      Future<JsonObject> shardsGone = !"sweep".equals(job.getString("job_type"))
+          ? Future.succeededFuture(new JsonObject().put("removed_models", 0).put("removed_results", 0))
+          : removeShards(job.getString("job_id"), purge);
+      return shardsGone.compose(extra -> removeRecord(job, purge, false).map(r -> r.map(res -> res
+          .put("removed_models", res.getInteger("removed_models") + extra.getInteger("removed_models"))
+          .put("removed_results", res.getInteger("removed_results") + extra.getInteger("removed_results")))))
+          .compose(r -> r
           .map(res -> Future.succeededFuture(res.put("deleted", true)))
           .orElseGet(() -> Future.failedFuture(ApiException.badRequest("Job is still active; cancel it first"))));
+    });
+  }
+
+  private Future<JsonObject> removeShards(String parentId, boolean purge) {
+    JsonObject total = new JsonObject().put("removed_models", 0).put("removed_results", 0);
+    return jobs.shards(parentId).compose(shards -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (JsonObject shard : shards) {
+        chain = chain.compose(x -> removeRecord(shard, purge, false).map(r -> {
+          r.ifPresent(res -> total.put("removed_models", total.getInteger("removed_models") + res.getInteger("removed_models"))
+              .put("removed_results", total.getInteger("removed_results") + res.getInteger("removed_results")));
+          return null;
+        }));
+      }
+      return chain.map(total);
     });
   }
 
@@ -267,7 +234,14 @@ public final class JobService {
 
   private Future<Void> flushOne(JsonObject job, boolean purge, boolean force, JsonObject out) {
     Future<Boolean> stopped = Future.succeededFuture(true);
-    if ("running".equals(job.getString("status"))) {
+    boolean active = !isTerminal(job.getString("status"));
+    if (active && !"local".equals(job.getString("provider"))) {
+      // A cloud job is canceled at its provider first, so it does not keep running (and billing) there.
+      stopped = force
+          ? vertx.eventBus().request(io.trainyard.providers.ProvidersApi.CANCEL, new JsonObject().put("job_id",
+              job.getString("job_id")), new DeliveryOptions().setSendTimeout(45_000)).map(true)
+          : Future.succeededFuture(false).onSuccess(x -> out.getJsonArray("skipped_running_jobs").add(job.getString("job_id")));
+    } else if ("running".equals(job.getString("status")) && !"sweep".equals(job.getString("job_type"))) {
       stopped = settleIfStale(job).compose(j -> {
         if (!"running".equals(j.getString("status"))) {
           return Future.succeededFuture(true);
@@ -307,14 +281,4 @@ public final class JobService {
     return "success".equals(status) || "failed".equals(status) || "canceled".equals(status);
   }
 
-  static List<String> ids(List<JsonObject> jobs) {
-    List<String> out = new ArrayList<>();
-    jobs.forEach(j -> out.add(j.getString("job_id")));
-    return out;
-  }
-
-  /** The dataset shape, for the predict route's checks and the UI. */
-  public Optional<DemoData.Info> dataset(String id) {
-    return datasets.describe(id);
-  }
 }

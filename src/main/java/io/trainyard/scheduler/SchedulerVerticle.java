@@ -54,10 +54,13 @@ public final class SchedulerVerticle extends VerticleBase {
     running = true;
     again = false;
     jobs.claim(nodeId)
-        .onSuccess(claimed -> claimed.forEach(job -> {
-          JobEvents.statusChanged(vertx.eventBus(), job);
-          vertx.eventBus().send(SupervisorApi.start(nodeId), new JsonObject().put("job_id", job.getString("job_id")));
-        }))
+        .onSuccess(claim -> {
+          claim.failed().forEach(job -> JobEvents.statusChanged(vertx.eventBus(), job, jobs));
+          claim.started().forEach(job -> {
+            JobEvents.statusChanged(vertx.eventBus(), job, jobs);
+            vertx.eventBus().send(SupervisorApi.start(nodeId), new JsonObject().put("job_id", job.getString("job_id")));
+          });
+        })
         .onFailure(err -> LOG.log(Level.WARNING, "scheduling pass failed; retrying on the next wake", err))
         .onComplete(ar -> {
           running = false;

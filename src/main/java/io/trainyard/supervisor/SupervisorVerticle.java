@@ -278,7 +278,7 @@ public final class SupervisorVerticle extends VerticleBase {
   }
 
   private void announce(JsonObject job) {
-    JobEvents.statusChanged(vertx.eventBus(), job);
+    JobEvents.statusChanged(vertx.eventBus(), job, jobs);
     vertx.eventBus().send(SchedulerApi.WAKE, null);
   }
 }

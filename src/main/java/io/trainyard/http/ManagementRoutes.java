@@ -1,0 +1,85 @@
+package io.trainyard.http;
+
+import io.trainyard.auth.AuthHandler;
+import io.trainyard.jobs.Analytics;
+import io.trainyard.jobs.BulkActions;
+import io.trainyard.jobs.JobService;
+import io.trainyard.jobs.Templates;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Set;
+
+/** Job management at scale: counts, bulk actions, archive, rerun, shards, templates, analytics. */
+final class ManagementRoutes {
+  private static final Set<String> TYPES = Set.of("train", "predict", "sweep", "cloud");
+  private final JobService jobs;
+  private final BulkActions bulk;
+  private final Templates templates;
+  private final Analytics analytics;
+
+  ManagementRoutes(JobService jobs, BulkActions bulk, Templates templates, Analytics analytics) {
+    this.jobs = jobs;
+    this.bulk = bulk;
+    this.templates = templates;
+    this.analytics = analytics;
+  }
+
+  /** Mounted before the job routes, whose {@code /api/jobs/:id} would otherwise take "counts". */
+  void mount(Router router) {
+    router.get("/api/jobs/counts").handler(ctx -> Http.guarded(ctx, () ->
+        jobs.repository().counts(JobService.scope(AuthHandler.user(ctx)))));
+    router.post("/api/jobs/bulk-delete").handler(ctx -> Http.guarded(ctx, () ->
+        bulk.delete(AuthHandler.user(ctx), BulkActions.ids(Http.jsonBody(ctx)), Http.boolParam(ctx, "purge_artifacts", true))));
+    router.post("/api/jobs/bulk-archive").handler(ctx -> Http.guarded(ctx, () ->
+        bulk.archive(AuthHandler.user(ctx), BulkActions.ids(Http.jsonBody(ctx)))));
+    router.post("/api/jobs/archive-expired").handler(ctx -> Http.guarded(ctx, () ->
+        bulk.archiveExpired(AuthHandler.user(ctx), hours(ctx), Http.boolParam(ctx, "terminal_only", true))));
+    router.post("/api/jobs/:id/unarchive").handler(ctx -> Http.guarded(ctx, () ->
+        bulk.unarchive(AuthHandler.user(ctx), ctx.pathParam("id"))));
+    router.post("/api/jobs/:id/rerun").handler(ctx -> Http.guarded(ctx, () ->
+        jobs.rerun(AuthHandler.user(ctx), ctx.pathParam("id")).map(j -> new JsonObject().put("job", j))));
+    router.get("/api/jobs/:id/shards").handler(ctx -> Http.guarded(ctx, () ->
+        jobs.shards(AuthHandler.user(ctx), ctx.pathParam("id"))));
+
+    router.post("/api/templates").handler(ctx -> Http.guarded(ctx, () ->
+        templates.create(AuthHandler.user(ctx), Http.jsonBody(ctx))));
+    router.get("/api/templates").handler(ctx -> Http.guarded(ctx, () -> templates.list(AuthHandler.user(ctx))));
+    router.delete("/api/templates/:id").handler(ctx -> Http.guarded(ctx, () ->
+        templates.delete(AuthHandler.user(ctx), ctx.pathParam("id"))));
+    router.post("/api/templates/:id/submit").handler(ctx -> Http.guarded(ctx, () ->
+        templates.submit(AuthHandler.user(ctx), ctx.pathParam("id"), Http.optionalJsonBody(ctx))));
+
+    router.get("/api/analytics").handler(ctx -> Http.guarded(ctx, () -> {
+      Validation v = new Validation();
+      String rawDays = ctx.request().getParam("days", "30").trim();
+      int days = rawDays.matches("\\d{1,4}") ? Integer.parseInt(rawDays) : -1;
+      if (days < 1 || days > 366) {
+        v.add("days", "must be an integer from 1 to 366");
+      }
+      String type = ctx.request().getParam("job_type");
+      if (type != null && !type.isBlank() && !TYPES.contains(type)) {
+        v.add("job_type", "must be one of train, predict, sweep, cloud");
+      }
+      v.throwIfInvalid();
+      return analytics.query(AuthHandler.user(ctx), days, type == null || type.isBlank() ? null : type);
+    }));
+  }
+
+  private static double hours(RoutingContext ctx) {
+    String raw = ctx.request().getParam("hours");
+    if (raw == null || raw.isBlank()) {
+      return 72;
+    }
+    try {
+      double h = Double.parseDouble(raw.trim());
+      if (!Double.isFinite(h) || h < 0 || h > 1_000_000) {
+        throw ApiException.invalid("hours", "must be a number of hours >= 0");
+      }
+      return h;
+    } catch (NumberFormatException e) {
+      throw ApiException.invalid("hours", "must be a number of hours >= 0");
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.trainyard.jobs;
+
+import io.trainyard.auth.User;
+import io.trainyard.http.ApiException;
+import io.trainyard.http.Validation;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Bulk delete and archive over the caller's jobs (admin: all). Ids the caller cannot see count as
+ * missing; active jobs are never touched and are reported instead.
+ */
+public final class BulkActions {
+  public static final int MAX_IDS = 1000;
+  private static final Set<String> ACTIVE = Set.of("queued", "running", "pending");
+  private final JobService service;
+  private final Pool pool;
+
+  public BulkActions(JobService service, Pool pool) {
+    this.service = service;
+    this.pool = pool;
+  }
+
+  /** The {@code job_ids} of a bulk request: 1..1000 strings, duplicates folded. */
+  public static List<String> ids(JsonObject body) {
+    Object raw = body.getValue("job_ids");
+    Validation v = new Validation();
+    if (!(raw instanceof JsonArray arr) || arr.isEmpty() || arr.size() > MAX_IDS) {
+      v.add("job_ids", "must be a list of 1 to " + MAX_IDS + " job ids");
+      v.throwIfInvalid();
+      return List.of();
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (Object o : arr) {
+      if (!(o instanceof String s)) {
+        v.add("job_ids", "every entry must be a string");
+        break;
+      }
+      out.add(s);
+    }
+    body.fieldNames().stream().filter(f -> !f.equals("job_ids")).sorted().forEach(f -> v.add(f, "unknown field"));
+    v.throwIfInvalid();
+    return new ArrayList<>(out);
+  }
+
+  public Future<JsonObject> delete(User user, List<String> ids, boolean purge) {
+    JsonArray deleted = new JsonArray();
+    JsonArray missing = new JsonArray();
+    JsonArray active = new JsonArray();
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : ids) {
+      chain = chain.compose(x -> service.delete(user, id, purge).map(r -> {
+        deleted.add(id);
+        return (Void) null;
+      }).recover(err -> {
+        if (err instanceof ApiException api && api.status() == 404) {
+          missing.add(id);
+        } else if (err instanceof ApiException api && api.status() == 400) {
+          active.add(id);
+        } else {
+          return Future.failedFuture(err);
+        }
+        return Future.succeededFuture();
+      }));
+    }
+    return chain.map(x -> new JsonObject().put("deleted", deleted).put("missing", missing)
+        .put("skipped_active", active).put("count", deleted.size()));
+  }
+
+  public Future<JsonObject> archive(User user, List<String> ids) {
+    return pool.preparedQuery("""
+            SELECT job_id, status FROM jobs WHERE job_id = ANY($1) AND ($2::bigint IS NULL OR owner_user_id = $2)""")
+        .execute(Tuple.of(ids.toArray(new String[0]), JobService.scope(user)))
+        .compose(rows -> {
+          java.util.Map<String, String> status = new java.util.HashMap<>();
+          rows.forEach(r -> status.put(r.getString(0), r.getString(1)));
+          // Answer in the order the ids were asked for.
+          List<String> archivable = new ArrayList<>();
+          JsonArray active = new JsonArray();
+          JsonArray missing = new JsonArray();
+          for (String id : ids) {
+            String s = status.get(id);
+            if (s == null) {
+              missing.add(id);
+            } else if (ACTIVE.contains(s)) {
+              active.add(id);
+            } else {
+              archivable.add(id);
+            }
+          }
+          return pool.preparedQuery("""
+                  UPDATE jobs SET archived_at = coalesce(archived_at, clock_timestamp())
+                  WHERE job_id = ANY($1) AND status IN ('success', 'failed', 'canceled')""")
+              .execute(Tuple.of(archivable.toArray(new String[0])))
+              .map(v -> new JsonObject().put("archived", new JsonArray(archivable)).put("missing", missing)
+                  .put("skipped_active", active).put("count", archivable.size()));
+        });
+  }
+
+  public Future<JsonObject> unarchive(User user, String jobId) {
+    return service.visible(user, jobId).compose(job -> pool.preparedQuery(
+            "UPDATE jobs SET archived_at = NULL WHERE job_id = $1").execute(Tuple.of(jobId)))
+        .compose(v -> service.visible(user, jobId))
+        .map(job -> new JsonObject().put("job", job));
+  }
+
+  /** Archives the caller's finished jobs last updated at or before now minus {@code hours}. */
+  public Future<JsonObject> archiveExpired(User user, double hours, boolean terminalOnly) {
+    Long owner = JobService.scope(user);
+    return pool.preparedQuery("""
+            UPDATE jobs SET archived_at = clock_timestamp()
+            WHERE archived_at IS NULL AND status IN ('success', 'failed', 'canceled')
+              AND updated_at <= clock_timestamp() - make_interval(secs => $1)
+              AND ($2::bigint IS NULL OR owner_user_id = $2)
+            RETURNING job_id""")
+        .execute(Tuple.of(hours * 3600, owner))
+        .compose(archived -> {
+          JsonArray ids = new JsonArray();
+          archived.forEach(r -> ids.add(r.getString(0)));
+          Future<JsonArray> skipped = terminalOnly ? Future.succeededFuture(new JsonArray())
+              : pool.preparedQuery("""
+                      SELECT job_id FROM jobs WHERE archived_at IS NULL AND status IN ('queued', 'running', 'pending')
+                        AND updated_at <= clock_timestamp() - make_interval(secs => $1)
+                        AND ($2::bigint IS NULL OR owner_user_id = $2)""")
+                  .execute(Tuple.of(hours * 3600, owner))
+                  .map(rows -> {
+                    JsonArray a = new JsonArray();
+                    rows.forEach(r -> a.add(r.getString(0)));
+                    return a;
+                  });
+          return skipped.map(s -> new JsonObject().put("archived", ids).put("count", ids.size()).put("hours", hours)
+              .put("terminal_only", terminalOnly).put("skipped_running", s));
+        });
+  }
+}

@@ -1,0 +1,300 @@
+package io.trainyard.jobs;
+
+import io.trainyard.auth.User;
+import io.trainyard.http.ApiException;
+import io.trainyard.http.Validation;
+import io.trainyard.scheduler.SchedulerApi;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Validated creation of local jobs: train (optionally a sweep), predict, rerun. Every check runs
+ * before anything is written, and a sweep's parent and shards are inserted in one transaction.
+ */
+public final class Submissions {
+  /** At most this many shards per sweep; more is a 400 rather than a flood of jobs. */
+  public static final int MAX_SWEEP = 256;
+  static final int MAX_DEPENDENCY_DEPTH = 100;
+  /** The train fields a sweep may vary. */
+  private static final Set<String> SWEEPABLE = Set.of("lr", "batch_size", "epochs", "use_drug_structure");
+
+  private final Vertx vertx;
+  private final JobRepository jobs;
+  private final ModelRepository models;
+  private final DatasetCatalog datasets;
+  private final JobPaths paths;
+  private final int defaultEpochs;
+
+  public Submissions(Vertx vertx, JobRepository jobs, ModelRepository models, DatasetCatalog datasets, JobPaths paths,
+                     int defaultEpochs) {
+    this.vertx = vertx;
+    this.jobs = jobs;
+    this.models = models;
+    this.datasets = datasets;
+    this.paths = paths;
+    this.defaultEpochs = defaultEpochs;
+  }
+
+  /** A validated submission: type, normalized params, priority, dependency, sweep axes. */
+  public record Plan(String type, JsonObject params, int priority, String dependsOn, Map<String, List<Object>> sweep) {
+    /** What a template or rerun stores: the params plus priority, dependency and sweep as given. */
+    public JsonObject asBody() {
+      JsonObject body = params.copy();
+      body.fieldNames().removeIf(k -> body.getValue(k) == null);
+      if (priority != 0) {
+        body.put("priority", priority);
+      }
+      if (sweep != null) {
+        JsonObject s = new JsonObject();
+        sweep.forEach((k, v) -> s.put(k, new JsonArray(v)));
+        body.put("sweep", s);
+      }
+      return body;
+    }
+  }
+
+  /** Validates a submission of the given type without creating anything. */
+  public Future<Plan> plan(User user, String type, JsonObject body) {
+    return switch (type) {
+      case "train" -> planTrain(user, body);
+      case "predict" -> planPredict(user, body);
+      default -> Future.failedFuture(ApiException.invalid("job_type", "must be train or predict"));
+    };
+  }
+
+  public Future<JsonObject> submit(User user, String type, JsonObject body) {
+    return plan(user, type, body).compose(p -> create(user, p));
+  }
+
+  private Future<Plan> planTrain(User user, JsonObject body) {
+    JobRequest req = new JobRequest(body, JobRequest.TRAIN_FIELDS);
+    Validation v = req.validation();
+    JsonObject params = new JsonObject();
+    String dataset = req.string("dataset_id", true, JobRequest.DATASET_ID, "a dataset id (letters, digits, '_', '-')");
+    params.put("dataset_id", dataset);
+    params.put("prepared_dataset_id", req.string("prepared_dataset_id", false, JobRequest.DATASET_ID, "a dataset id"));
+    params.put("gene_size", req.integer("gene_size", true, null, 1, JobRequest.MAX_DIM));
+    params.put("output_dim", req.integer("output_dim", true, null, 1, JobRequest.MAX_DIM));
+    params.put("use_drug_structure", req.bool("use_drug_structure", false));
+    params.put("control_dataset_id", req.string("control_dataset_id", false, JobRequest.DATASET_ID, "a dataset id"));
+    params.put("batch_size", req.integer("batch_size", false, 64, 1, JobRequest.MAX_DIM));
+    params.put("lr", req.positiveNumber("lr", 1e-4, 100.0));
+    params.put("epochs", req.integer("epochs", false, defaultEpochs, 1, JobRequest.MAX_EPOCHS));
+    int priority = req.integer("priority", false, 0, -1_000_000, 1_000_000);
+    String dependsOn = req.string("depends_on", false, Ids.SAFE, "a job id");
+    Map<String, List<Object>> sweep = sweep(v, body.getValue("sweep"));
+    return checkDataset(v, dataset)
+        .compose(x -> checkDependency(user, v, dependsOn))
+        .map(dep -> {
+          v.throwIfInvalid();
+          return new Plan("train", params, priority, dependsOn, sweep);
+        });
+  }
+
+  private Future<Plan> planPredict(User user, JsonObject body) {
+    JobRequest req = new JobRequest(body, JobRequest.PREDICT_FIELDS);
+    Validation v = req.validation();
+    JsonObject params = new JsonObject();
+    String dataset = req.string("dataset_id", true, JobRequest.DATASET_ID, "a dataset id (letters, digits, '_', '-')");
+    params.put("dataset_id", dataset);
+    String modelId = req.string("model_id", false, Ids.SAFE, "a model id");
+    String modelPath = req.string("model_path", false, JobRequest.SAFE_PATH, "a path of letters, digits, '_', '.', '/', '-'");
+    params.put("gene_size", req.integer("gene_size", true, null, 1, JobRequest.MAX_DIM));
+    params.put("output_dim", req.integer("output_dim", true, null, 1, JobRequest.MAX_DIM));
+    params.put("use_drug_structure", req.bool("use_drug_structure", false));
+    params.put("model_id", null).put("model_path", null);
+    int priority = req.integer("priority", false, 0, -1_000_000, 1_000_000);
+    String dependsOn = req.string("depends_on", false, Ids.SAFE, "a job id");
+    boolean hasId = body.getValue("model_id") != null;
+    boolean hasPath = body.getValue("model_path") != null;
+    if (hasId && hasPath) {
+      v.add("model_id", "give model_id or model_path, not both");
+    }
+    Future<Void> model = Future.succeededFuture();
+    if (modelId != null && !hasPath) {
+      model = models.find(modelId, JobService.scope(user)).map(m -> {
+        if (m.isEmpty()) {
+          v.add("model_id", "unknown model");
+        } else {
+          params.put("model_id", modelId).put("model_path", m.get().getString("path"));
+        }
+        return null;
+      });
+    } else if (modelPath != null && !hasId) {
+      model = vertx.executeBlocking(() -> paths.confinedFile(modelPath), false).map(p -> {
+        if (p.isEmpty()) {
+          v.add("model_path", "must name an existing file inside the artifacts directory");
+        } else {
+          params.put("model_path", p.get().toString());
+        }
+        return null;
+      });
+    }
+    return model.compose(x -> checkDataset(v, dataset))
+        .compose(x -> checkDependency(user, v, dependsOn))
+        .map(dep -> {
+          boolean fromDependency = dep.isPresent() && "train".equals(dep.get().getString("job_type"));
+          if (!hasId && !hasPath && !fromDependency) {
+            v.add("model_id", "is required (or model_path, or depends_on naming a train job)");
+          }
+          v.throwIfInvalid();
+          return new Plan("predict", params, priority, dependsOn, null);
+        });
+  }
+
+  /** Sweep axes: each a non-empty list of values valid for its field; at most MAX_SWEEP combinations. */
+  private static Map<String, List<Object>> sweep(Validation v, Object raw) {
+    if (raw == null) {
+      return null;
+    }
+    if (!(raw instanceof JsonObject obj) || obj.isEmpty()) {
+      v.add("sweep", "must be an object of field -> list of values, e.g. {\"lr\": [0.001, 0.0001]}");
+      return null;
+    }
+    Map<String, List<Object>> axes = new java.util.LinkedHashMap<>();
+    long combinations = 1;
+    for (String key : obj.fieldNames().stream().sorted().toList()) {
+      Object values = obj.getValue(key);
+      if (!SWEEPABLE.contains(key)) {
+        v.add("sweep." + key, "cannot be swept; sweepable fields: " + String.join(", ", new java.util.TreeSet<>(SWEEPABLE)));
+        continue;
+      }
+      if (!(values instanceof JsonArray arr) || arr.isEmpty() || arr.size() > MAX_SWEEP) {
+        v.add("sweep." + key, "must be a list of 1 to " + MAX_SWEEP + " values");
+        continue;
+      }
+      List<Object> ok = new ArrayList<>();
+      for (Object value : arr) {
+        JobRequest one = new JobRequest(new JsonObject().put(key, value), Set.of(key));
+        Object checked = switch (key) {
+          case "lr" -> one.positiveNumber(key, null, 100.0);
+          case "use_drug_structure" -> one.bool(key, false);
+          case "epochs" -> one.integer(key, true, null, 1, JobRequest.MAX_EPOCHS);
+          default -> one.integer(key, true, null, 1, JobRequest.MAX_DIM);
+        };
+        if (!one.validation().ok() || checked == null) {
+          v.add("sweep." + key, "value " + value + " is not valid for " + key);
+        } else if (!ok.contains(checked)) {
+          ok.add(checked);
+        }
+      }
+      axes.put(key, ok);
+      combinations *= Math.max(1, ok.size());
+    }
+    if (combinations > MAX_SWEEP) {
+      v.add("sweep", combinations + " combinations; at most " + MAX_SWEEP + " are allowed");
+    }
+    return axes;
+  }
+
+  /** The dependency must be a job the user may see, and its chain must end (no cycle, bounded depth). */
+  private Future<Optional<JsonObject>> checkDependency(User user, Validation v, String dependsOn) {
+    if (dependsOn == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return jobs.find(dependsOn, JobService.scope(user)).compose(dep -> {
+      if (dep.isEmpty()) {
+        v.add("depends_on", "unknown job");
+        return Future.succeededFuture(dep);
+      }
+      return jobs.dependencyChain(dependsOn, MAX_DEPENDENCY_DEPTH + 1).map(chain -> {
+        if (new java.util.HashSet<>(chain).size() < chain.size()) {
+          v.add("depends_on", "forms a dependency cycle");
+        } else if (chain.size() > MAX_DEPENDENCY_DEPTH) {
+          v.add("depends_on", "dependency chain is deeper than " + MAX_DEPENDENCY_DEPTH);
+        }
+        return dep;
+      });
+    });
+  }
+
+  private Future<Void> checkDataset(Validation v, String dataset) {
+    if (dataset == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> datasets.describe(dataset), false).map(info -> {
+      if (info.isEmpty()) {
+        v.add("dataset_id", "unknown dataset '" + dataset + "'");
+      }
+      return null;
+    });
+  }
+
+  /** Writes the plan's job(s): one job, or a sweep parent with one shard per combination. */
+  public Future<JsonObject> create(User user, Plan p) {
+    List<JobRepository.NewJob> batch = new ArrayList<>();
+    if (p.sweep() == null) {
+      batch.add(newJob(user, p.type(), p.params(), p.priority(), p.dependsOn(), null));
+    } else {
+      JsonObject parentParams = p.params().copy().put("sweep", p.asBody().getJsonObject("sweep"));
+      JobRepository.NewJob parent = newJob(user, "sweep", parentParams, p.priority(), p.dependsOn(), null);
+      batch.add(parent);
+      for (JsonObject combo : combinations(p.sweep())) {
+        batch.add(newJob(user, p.type(), p.params().copy().mergeIn(combo), p.priority(), p.dependsOn(), parent.jobId()));
+      }
+    }
+    return vertx.executeBlocking(() -> {
+      for (JobRepository.NewJob j : batch) {
+        Files.createDirectories(paths.jobDir(j.jobId()));
+      }
+      return null;
+    }, false).compose(x -> jobs.insertQueued(batch)).map(created -> {
+      created.forEach(j -> JobEvents.statusChanged(vertx.eventBus(), j));
+      vertx.eventBus().send(SchedulerApi.WAKE, null);
+      return created.get(0);
+    });
+  }
+
+  /** A new job with the same type, params and priority (not depends_on), owned by the caller. */
+  public Future<JsonObject> rerun(User user, JsonObject job) {
+    String type = job.getString("job_type");
+    JsonObject params = job.getJsonObject("params").copy();
+    if ("sweep".equals(type)) {
+      JsonObject sweepAxes = (JsonObject) params.remove("sweep");
+      return submit(user, "train", clean(params).put("sweep", sweepAxes).put("priority", job.getInteger("priority")));
+    }
+    if (!"train".equals(type) && !"predict".equals(type)) {
+      return Future.failedFuture(ApiException.badRequest("Jobs of type " + type + " cannot be rerun here; submit them again"));
+    }
+    if ("predict".equals(type) && params.getString("model_id") != null) {
+      params.remove("model_path"); // the model by id, re-resolved (and re-checked) now
+    }
+    return submit(user, type, clean(params).put("priority", job.getInteger("priority")));
+  }
+
+  private static JsonObject clean(JsonObject params) {
+    params.fieldNames().removeIf(k -> params.getValue(k) == null);
+    return params;
+  }
+
+  private JobRepository.NewJob newJob(User user, String type, JsonObject params, int priority, String dependsOn,
+                                      String parent) {
+    String id = Ids.job();
+    return new JobRepository.NewJob(id, type, user.id(), params, priority, dependsOn, parent,
+        paths.logFile(id).toString(), paths.jobDir(id).toString());
+  }
+
+  static List<JsonObject> combinations(Map<String, List<Object>> axes) {
+    List<JsonObject> out = new ArrayList<>();
+    out.add(new JsonObject());
+    for (Map.Entry<String, List<Object>> axis : axes.entrySet()) {
+      List<JsonObject> next = new ArrayList<>();
+      for (JsonObject partial : out) {
+        for (Object value : axis.getValue()) {
+          next.add(partial.copy().put(axis.getKey(), value));
+        }
+      }
+      out = next;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,111 @@
+package io.trainyard.jobs;
+
+import io.trainyard.auth.User;
+import io.trainyard.http.ApiException;
+import io.trainyard.http.Validation;
+import io.trainyard.store.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Saved job configurations of a user. A template is validated like a submission when saved, and its
+ * submission (with overrides) is validated again, since datasets and models may have changed since.
+ */
+public final class Templates {
+  private final Pool pool;
+  private final Submissions submissions;
+
+  public Templates(Pool pool, Submissions submissions) {
+    this.pool = pool;
+    this.submissions = submissions;
+  }
+
+  public Future<JsonObject> create(User user, JsonObject body) {
+    Validation v = new Validation();
+    Object name = body.getValue("name");
+    if (!(name instanceof String s) || s.isBlank() || s.length() > 100) {
+      v.add("name", "must be a string of 1 to 100 characters");
+    }
+    Object type = body.getValue("job_type");
+    if (!"train".equals(type) && !"predict".equals(type)) {
+      v.add("job_type", "must be train or predict");
+    }
+    Object params = body.getValue("params");
+    if (!(params instanceof JsonObject)) {
+      v.add("params", "must be an object of job parameters");
+    }
+    body.fieldNames().stream().filter(f -> !f.equals("name") && !f.equals("job_type") && !f.equals("params")).sorted()
+        .forEach(f -> v.add(f, "unknown field"));
+    v.throwIfInvalid();
+    return submissions.plan(user, (String) type, (JsonObject) params)
+        .recover(err -> Future.failedFuture(prefixed(err)))
+        .compose(plan -> pool.preparedQuery("""
+                INSERT INTO templates(template_id, owner_user_id, name, job_type, params) VALUES ($1,$2,$3,$4,$5)
+                RETURNING *""")
+            .execute(Tuple.of("tpl_" + Ids.ulid(), user.id(), ((String) name).strip(), type, plan.asBody())))
+        .map(rows -> new JsonObject().put("template", toJson(rows.iterator().next())))
+        .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? Future.failedFuture(new ApiException(409, "name: a template with this name exists"))
+            : Future.failedFuture(err));
+  }
+
+  public Future<JsonObject> list(User user) {
+    return pool.preparedQuery("SELECT * FROM templates WHERE owner_user_id = $1 ORDER BY name")
+        .execute(Tuple.of(user.id()))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          rows.forEach(r -> items.add(toJson(r)));
+          return new JsonObject().put("items", items);
+        });
+  }
+
+  public Future<JsonObject> delete(User user, String id) {
+    return pool.preparedQuery("DELETE FROM templates WHERE template_id = $1 AND owner_user_id = $2")
+        .execute(Tuple.of(id, user.id()))
+        .compose(r -> r.rowCount() == 0 ? Future.failedFuture(ApiException.notFound("Template not found"))
+            : Future.succeededFuture(new JsonObject().put("deleted", true)));
+  }
+
+  /** Submits the template's params with {@code overrides} laid over them. */
+  public Future<JsonObject> submit(User user, String id, JsonObject body) {
+    Object overrides = body.getValue("overrides", new JsonObject());
+    if (!(overrides instanceof JsonObject o)) {
+      return Future.failedFuture(ApiException.invalid("overrides", "must be an object of job parameters"));
+    }
+    return pool.preparedQuery("SELECT * FROM templates WHERE template_id = $1 AND owner_user_id = $2")
+        .execute(Tuple.of(id, user.id()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ApiException.notFound("Template not found"));
+          }
+          Row r = rows.iterator().next();
+          JsonObject merged = r.getJsonObject("params").copy().mergeIn(o);
+          return submissions.submit(user, r.getString("job_type"), merged);
+        })
+        .map(job -> new JsonObject().put("job", job));
+  }
+
+  /** Validation errors of the params, named as params.<field>. */
+  private static Throwable prefixed(Throwable err) {
+    if (!(err instanceof ApiException api) || api.errors() == null) {
+      return err;
+    }
+    JsonArray errors = new JsonArray();
+    api.errors().forEach(e -> {
+      JsonObject o = ((JsonObject) e).copy();
+      errors.add(o.put("field", "params." + o.getString("field")));
+    });
+    return new ApiException(api.status(), "params: " + api.getMessage(), errors);
+  }
+
+  static JsonObject toJson(Row r) {
+    return new JsonObject().put("template_id", r.getString("template_id")).put("name", r.getString("name"))
+        .put("job_type", r.getString("job_type")).put("params", r.getJsonObject("params"))
+        .put("created_at", Times.iso(r.getOffsetDateTime("created_at")));
+  }
+}

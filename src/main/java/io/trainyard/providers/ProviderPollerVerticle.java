@@ -1,0 +1,243 @@
+package io.trainyard.providers;
+
+import io.trainyard.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps active cloud jobs in step with their providers when webhooks are not (or not only) doing it.
+ * Config {@code background.job_status_polling}: {@code enabled} ({@code auto}: on when no provider has a
+ * webhook URL; {@code true} forces it on; {@code false} off), {@code interval_seconds} (30), and for tests
+ * {@code interval_ms} (overrides the seconds). One cycle visits every active cloud job of every user,
+ * grouped by provider; cycles never overlap. A provider that rate-limits, fails or cannot be reached is
+ * left alone for an exponentially growing pause (the provider's Retry-After if longer), logged once per
+ * episode; jobs are never failed because of it. In a cluster a lease in PostgreSQL lets one node poll at a time.
+ * Also serves {@link ProvidersApi}.
+ */
+public final class ProviderPollerVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(ProviderPollerVerticle.class.getName());
+  private static final String LEASE = "cloud-poller";
+  private static final long MAX_BACKOFF_MS = 10 * 60_000L;
+
+  private final CloudJobs cloud;
+  private final String nodeId;
+  private final String mode;
+  private final boolean enabled;
+  private final long intervalMs;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final Map<String, Backoff> backoff = new HashMap<>();
+  private long timer = -1;
+  private Future<JsonObject> current;
+  private boolean stopped;
+  private String state;
+  private JsonObject lastCycle;
+  private long cycles;
+  private Instant nextPollAt;
+
+  /** Per-provider trouble: consecutive failed cycles and when to try again. */
+  private static final class Backoff {
+    int failures;
+    long notBeforeMs;
+    String lastError;
+  }
+
+  public ProviderPollerVerticle(CloudJobs cloud, JsonObject polling, String nodeId) {
+    this.cloud = cloud;
+    this.nodeId = nodeId;
+    Object raw = polling.getValue("enabled", "auto");
+    this.mode = String.valueOf(raw).trim().toLowerCase();
+    boolean anyWebhook = cloud.providers().values().stream().anyMatch(Provider::webhooksConfigured);
+    this.enabled = switch (mode) {
+      case "true", "on", "yes", "1" -> true;
+      case "false", "off", "no", "0" -> false;
+      default -> !anyWebhook;
+    };
+    long ms = polling.getLong("interval_ms", 0L);
+    this.intervalMs = ms > 0 ? ms : Math.max(1, polling.getLong("interval_seconds", 30L)) * 1000;
+  }
+
+  @Override
+  public Future<?> start() {
+    var bus = vertx.eventBus();
+    consumers.add(bus.<JsonObject>consumer(ProvidersApi.CANCEL, this::cancel));
+    consumers.add(bus.consumer(ProvidersApi.POLL_NOW, msg -> runCycle().onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        msg.fail(500, String.valueOf(ar.cause().getMessage()));
+      }
+    })));
+    consumers.add(bus.consumer(ProvidersApi.POLLER_STATUS, msg -> msg.reply(status())));
+    LOG.info(startLine());
+    if (enabled) {
+      state = "idle";
+      // The first cycle comes soon after start, so jobs that moved while the server was down catch up.
+      schedule(Math.min(intervalMs, 5_000));
+    } else {
+      state = "disabled";
+    }
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    Future<?> lease = enabled ? cloud.repository().releaseLease(LEASE, nodeId).otherwise((Void) null) : Future.succeededFuture();
+    return Future.all(lease, Future.all(consumers.stream().map(MessageConsumer::unregister).toList()));
+  }
+
+  private String startLine() {
+    boolean anyWebhook = cloud.providers().values().stream().anyMatch(Provider::webhooksConfigured);
+    String every = intervalMs % 1000 == 0 ? (intervalMs / 1000) + " s" : intervalMs + " ms";
+    if (!enabled) {
+      return "Cloud job poller is off (" + (mode.equals("auto") ? "webhook URL configured; " : "")
+          + "background.job_status_polling.enabled=" + mode + ")";
+    }
+    return "Cloud job poller is on: refreshing active cloud jobs every " + every
+        + (mode.equals("auto") ? " (no webhook URL configured)" : anyWebhook ? " (forced on beside webhooks)" : "");
+  }
+
+  private void schedule(long delayMs) {
+    if (stopped) {
+      return;
+    }
+    nextPollAt = Instant.now().plusMillis(delayMs);
+    timer = vertx.setTimer(delayMs, t -> {
+      timer = -1;
+      runCycle().onComplete(ar -> schedule(intervalMs));
+    });
+  }
+
+  /**
+   * One cycle: takes the lease, then for each configured provider not in backoff refreshes all its
+   * active jobs. Never fails; the outcome is in the summary.
+   */
+  private Future<JsonObject> runCycle() {
+    if (current != null) {
+      // Cycles never overlap: a request during one runs a fresh cycle after it.
+      return current.transform(x -> runCycle());
+    }
+    state = "polling";
+    Instant started = Instant.now();
+    JsonObject perProvider = new JsonObject();
+    long leaseSeconds = Math.max(30, 3 * intervalMs / 1000);
+    Future<JsonObject> cycle = cloud.repository().holdLease(LEASE, nodeId, leaseSeconds).compose(held -> {
+      if (!held) {
+        return Future.succeededFuture("standby");
+      }
+      Future<Void> chain = Future.succeededFuture();
+      for (Provider p : cloud.providers().values()) {
+        chain = chain.compose(x -> pollProvider(p, perProvider));
+      }
+      return chain.compose(x -> cloud.housekeeping()).map(x -> outcome(perProvider));
+    }).recover(err -> {
+      // Our own database is down or similar: say so, try again next time.
+      LOG.log(Level.WARNING, "cloud poll cycle failed", err);
+      return Future.succeededFuture("error: " + err.getMessage());
+    }).map(outcome -> new JsonObject().put("node_id", nodeId).put("started_at", started.toString())
+        .put("finished_at", Instant.now().toString())
+        .put("duration_ms", Instant.now().toEpochMilli() - started.toEpochMilli())
+        .put("outcome", outcome).put("providers", perProvider));
+    current = cycle;
+    cycle.onComplete(ar -> {
+      current = null;
+      cycles++;
+      lastCycle = ar.result();
+      String outcome = ar.result().getString("outcome");
+      state = !enabled ? "disabled" : "standby".equals(outcome) ? "standby"
+          : backoff.values().stream().anyMatch(b -> b.failures > 0) ? "backing_off" : "idle";
+    });
+    return cycle;
+  }
+
+  private Future<Void> pollProvider(Provider p, JsonObject perProvider) {
+    Backoff b = backoff.computeIfAbsent(p.name(), n -> new Backoff());
+    long now = System.currentTimeMillis();
+    if (now < b.notBeforeMs) {
+      perProvider.put(p.name(), new JsonObject().put("skipped", "backing off until "
+          + Instant.ofEpochMilli(b.notBeforeMs)).put("consecutive_failures", b.failures));
+      return Future.succeededFuture();
+    }
+    CloudJobs.Stats stats = new CloudJobs.Stats();
+    return cloud.refreshActive(p.name(), null, stats).map(s -> {
+      JsonObject summary = s.toJson();
+      ProviderException trouble = s.stoppedBy;
+      if (trouble == null) {
+        if (b.failures > 0) {
+          LOG.info(Providers.label(p.name()) + " is answering again after " + b.failures + " failed poll cycle(s)");
+        }
+        b.failures = 0;
+        b.notBeforeMs = 0;
+        b.lastError = null;
+      } else {
+        b.failures++;
+        long pause = Math.min(MAX_BACKOFF_MS, intervalMs * (1L << Math.min(b.failures, 20)));
+        if (trouble.retryAfterSeconds() != null) {
+          pause = Math.max(pause, Math.min(MAX_BACKOFF_MS, trouble.retryAfterSeconds() * 1000));
+        }
+        b.notBeforeMs = System.currentTimeMillis() + pause;
+        ApiException api = trouble.toApi();
+        b.lastError = api.getMessage();
+        String line = "polling " + Providers.label(p.name()) + " paused for " + pause / 1000.0 + " s: " + api.getMessage();
+        if (b.failures == 1) {
+          // Once per episode; the recovery line closes it.
+          LOG.warning(line);
+        } else {
+          LOG.fine(line);
+        }
+        summary.put("backoff_ms", pause).put("consecutive_failures", b.failures);
+      }
+      perProvider.put(p.name(), summary);
+      return null;
+    });
+  }
+
+  private static String outcome(JsonObject perProvider) {
+    for (String name : perProvider.fieldNames()) {
+      JsonObject s = perProvider.getJsonObject(name);
+      if (s.getString("error") != null) {
+        return "provider_trouble";
+      }
+    }
+    return "ok";
+  }
+
+  private JsonObject status() {
+    JsonObject providers = new JsonObject();
+    backoff.forEach((name, b) -> providers.put(name, new JsonObject().put("consecutive_failures", b.failures)
+        .put("last_error", b.lastError)
+        .put("backing_off_until", b.notBeforeMs > System.currentTimeMillis() ? Instant.ofEpochMilli(b.notBeforeMs).toString() : null)));
+    return new JsonObject().put("enabled", enabled).put("mode", mode).put("interval_seconds", intervalMs / 1000.0)
+        .put("state", state).put("node_id", nodeId).put("cycles", cycles)
+        .put("next_poll_at", enabled && nextPollAt != null ? nextPollAt.toString() : null)
+        .put("last_cycle", lastCycle).put("providers", providers);
+  }
+
+  private void cancel(Message<JsonObject> msg) {
+    String jobId = msg.body() == null ? null : msg.body().getString("job_id");
+    cloud.cancelById(jobId).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else if (ar.cause() instanceof ApiException api) {
+        msg.fail(api.status(), api.getMessage());
+      } else {
+        LOG.log(Level.WARNING, "cloud cancel of " + jobId + " failed", ar.cause());
+        msg.fail(500, "cancel failed");
+      }
+    });
+  }
+}
