@@ -1,0 +1,48 @@
+// The job feed: status and progress pushes for the signed-in user (and, for admins, every job),
+// fanned out to whichever views are mounted.
+import * as bus from './bus.js';
+
+const listeners = new Set();
+const recent = new Map(); // dedupe key -> time (an admin hears a job on jobs.user.<id> and on jobs.all)
+let unsubs = [];
+
+function dispatch(body) {
+  if (!body || typeof body !== 'object' || !body.job_id) return;
+  const key = JSON.stringify(body);
+  const now = Date.now();
+  if (recent.has(key) && now - recent.get(key) < 5000) return;
+  recent.set(key, now);
+  if (recent.size > 500) {
+    for (const [k, t] of recent) if (now - t > 5000) recent.delete(k);
+  }
+  for (const fn of [...listeners]) {
+    try { fn(body); } catch (e) { console.error(e); }
+  }
+}
+
+export function start(me) {
+  stop();
+  unsubs.push(bus.subscribe(`jobs.user.${me.id}`, dispatch));
+  if (me.is_admin) unsubs.push(bus.subscribe('jobs.all', dispatch));
+  bus.connect();
+}
+
+export function stop() {
+  unsubs.forEach((u) => u());
+  unsubs = [];
+}
+
+/** fn(event) for every job_status_changed / job_progress event; returns an unsubscribe function. */
+export function onJobEvent(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** Merges a progress event into a job record (returns a new object). */
+export function applyProgress(job, ev) {
+  const next = { ...job };
+  for (const k of ['stage', 'progress', 'eta_seconds', 'last_log']) {
+    if (ev[k] !== undefined) next[k] = ev[k];
+  }
+  return next;
+}
