@@ -56,37 +56,47 @@ CREATE TABLE job_daily (
   PRIMARY KEY (day, owner_user_id, job_type)
 );
 
+-- job_counts and job_daily are small and updated on every job change: leave room on each page for
+-- in-place (HOT) updates and vacuum them after a fixed number of changes, not a fraction of a tiny table.
+ALTER TABLE job_counts SET (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
+ALTER TABLE job_daily SET (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
+
 CREATE FUNCTION job_hist_bucket(secs DOUBLE PRECISION) RETURNS INT AS $$
   SELECT LEAST(160, GREATEST(1, 1 + floor(ln(GREATEST(secs, 0.01) / 0.01) / ln(1.12))::int))
 $$ LANGUAGE sql IMMUTABLE;
 
+-- Each change is applied to the owner's row and to the all-users row (owner_user_id 0), so an admin's
+-- analytics read as few rows as a user's, however many users there are.
 CREATE FUNCTION job_daily_trg() RETURNS trigger AS $$
 DECLARE
   d DATE := (NEW.created_at AT TIME ZONE 'UTC')::date;
   rb INT;
   wb INT;
+  o BIGINT;
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO job_daily AS j (day, owner_user_id, job_type, submitted) VALUES (d, NEW.owner_user_id, NEW.job_type, 1)
-    ON CONFLICT (day, owner_user_id, job_type) DO UPDATE SET submitted = j.submitted + 1;
-    RETURN NULL;
-  END IF;
-  -- UPDATE into a terminal status (a terminal status never changes again, so this counts once).
-  IF NEW.started_at IS NOT NULL AND NEW.finished_at IS NOT NULL THEN
+  IF TG_OP = 'UPDATE' AND NEW.started_at IS NOT NULL AND NEW.finished_at IS NOT NULL THEN
     rb := job_hist_bucket(extract(epoch FROM NEW.finished_at - NEW.started_at));
     wb := job_hist_bucket(extract(epoch FROM NEW.started_at - NEW.created_at));
   END IF;
-  INSERT INTO job_daily AS j (day, owner_user_id, job_type) VALUES (d, NEW.owner_user_id, NEW.job_type)
-  ON CONFLICT (day, owner_user_id, job_type) DO NOTHING;
-  UPDATE job_daily SET
-    success = success + (NEW.status = 'success')::int,
-    failed = failed + (NEW.status = 'failed')::int,
-    canceled = canceled + (NEW.status = 'canceled')::int
-  WHERE day = d AND owner_user_id = NEW.owner_user_id AND job_type = NEW.job_type;
-  IF rb IS NOT NULL THEN
-    UPDATE job_daily SET run_hist[rb] = run_hist[rb] + 1, wait_hist[wb] = wait_hist[wb] + 1
-    WHERE day = d AND owner_user_id = NEW.owner_user_id AND job_type = NEW.job_type;
-  END IF;
+  FOREACH o IN ARRAY ARRAY[NEW.owner_user_id, 0] LOOP
+    IF TG_OP = 'INSERT' THEN
+      INSERT INTO job_daily AS j (day, owner_user_id, job_type, submitted) VALUES (d, o, NEW.job_type, 1)
+      ON CONFLICT (day, owner_user_id, job_type) DO UPDATE SET submitted = j.submitted + 1;
+      CONTINUE;
+    END IF;
+    -- UPDATE into a terminal status (a terminal status never changes again, so this counts once).
+    INSERT INTO job_daily AS j (day, owner_user_id, job_type) VALUES (d, o, NEW.job_type)
+    ON CONFLICT (day, owner_user_id, job_type) DO NOTHING;
+    UPDATE job_daily SET
+      success = success + (NEW.status = 'success')::int,
+      failed = failed + (NEW.status = 'failed')::int,
+      canceled = canceled + (NEW.status = 'canceled')::int
+    WHERE day = d AND owner_user_id = o AND job_type = NEW.job_type;
+    IF rb IS NOT NULL THEN
+      UPDATE job_daily SET run_hist[rb] = run_hist[rb] + 1, wait_hist[wb] = wait_hist[wb] + 1
+      WHERE day = d AND owner_user_id = o AND job_type = NEW.job_type;
+    END IF;
+  END LOOP;
   RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
@@ -96,7 +106,8 @@ CREATE TRIGGER jobs_daily_ins AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION
 CREATE FUNCTION job_daily_unsubmit_trg() RETURNS trigger AS $$
 BEGIN
   UPDATE job_daily SET submitted = submitted - 1
-  WHERE day = (OLD.created_at AT TIME ZONE 'UTC')::date AND owner_user_id = OLD.owner_user_id AND job_type = OLD.job_type;
+  WHERE day = (OLD.created_at AT TIME ZONE 'UTC')::date AND owner_user_id IN (OLD.owner_user_id, 0)
+    AND job_type = OLD.job_type;
   RETURN NULL;
 END $$ LANGUAGE plpgsql;
 CREATE TRIGGER jobs_daily_unsubmit AFTER DELETE ON jobs FOR EACH ROW WHEN (OLD.status = 'pending')

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 
 /**
  * Per day and job type: submitted, outcomes, success rate and run/queue-wait percentiles, read from
- * the trigger-kept {@code job_daily} rollups (see V002), never from the jobs table itself.
+ * the trigger-kept {@code job_daily} rollups (see V002), never from the jobs table itself. An admin
+ * reads the all-users rows (owner 0).
  */
 public final class Analytics {
   /** Histogram geometry of V002: bucket i (1-based) spans [BASE * RATIO^(i-1), BASE * RATIO^i). */
@@ -40,7 +41,7 @@ public final class Analytics {
     return pool.preparedQuery("""
             SELECT day, job_type, submitted, success, failed, canceled, run_hist, wait_hist FROM job_daily
             WHERE day > (now() AT TIME ZONE 'UTC')::date - $1::int
-              AND ($2::bigint IS NULL OR owner_user_id = $2) AND ($3::text IS NULL OR job_type = $3)""")
+              AND owner_user_id = coalesce($2::bigint, 0) AND ($3::text IS NULL OR job_type = $3)""")
         .execute(Tuple.of(days, JobService.scope(user), jobType))
         .map(rows -> {
           Map<String, Day> byKey = new TreeMap<>();

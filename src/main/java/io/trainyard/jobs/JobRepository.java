@@ -114,8 +114,10 @@ public final class JobRepository {
     String page = SELECT + where + " ORDER BY j.created_at DESC, j.job_id DESC LIMIT " + f.limit() + " OFFSET " + f.offset();
     Tuple countArgs = Tuple.tuple();
     String count = "SELECT coalesce(sum(n), 0)::bigint FROM job_counts" + f.countWhere(countArgs);
+    // Page and total on two connections at once: the total never waits for the page.
+    Future<RowSet<Row>> totalRows = pool.preparedQuery(count).execute(countArgs);
     return pool.preparedQuery(page).execute(args).compose(rows ->
-        pool.preparedQuery(count).execute(countArgs).map(c -> {
+        totalRows.map(c -> {
           List<JsonObject> items = new ArrayList<>(rows.size());
           Row last = null;
           for (Row r : rows) {
