@@ -12,29 +12,48 @@ CREATE TABLE job_counts (
   PRIMARY KEY (owner_user_id, status, job_type, provider, archived)
 );
 
-CREATE FUNCTION job_counts_apply(o BIGINT, s TEXT, t TEXT, p TEXT, a BOOLEAN, delta INT) RETURNS void AS $$
+-- Statement-level triggers with transition tables: a statement touching a million jobs (an
+-- archive-expired, a bulk load) applies one summed delta per group, instead of updating the same few
+-- counter rows once per job (which walks ever longer row-version chains: quadratic).
+-- (Transition tables are visible only in the trigger function itself, hence three small twins.)
+CREATE FUNCTION job_counts_ins() RETURNS trigger AS $$
 BEGIN
-  INSERT INTO job_counts AS c VALUES (o, s, t, p, a, delta)
-  ON CONFLICT (owner_user_id, status, job_type, provider, archived) DO UPDATE SET n = c.n + delta;
-END $$ LANGUAGE plpgsql;
-
-CREATE FUNCTION job_counts_trg() RETURNS trigger AS $$
-BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    PERFORM job_counts_apply(OLD.owner_user_id, OLD.status, OLD.job_type, OLD.provider, OLD.archived_at IS NOT NULL, -1);
-  END IF;
-  IF TG_OP <> 'DELETE' THEN
-    PERFORM job_counts_apply(NEW.owner_user_id, NEW.status, NEW.job_type, NEW.provider, NEW.archived_at IS NOT NULL, 1);
-  END IF;
+  INSERT INTO job_counts AS c (owner_user_id, status, job_type, provider, archived, n)
+  SELECT owner_user_id, status, job_type, provider, archived, sum(delta) FROM (
+    SELECT owner_user_id, status, job_type, provider, archived_at IS NOT NULL AS archived, 1 AS delta FROM new_rows) x
+  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0
+  ON CONFLICT (owner_user_id, status, job_type, provider, archived) DO UPDATE SET n = c.n + EXCLUDED.n;
   RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER jobs_counts_insdel AFTER INSERT OR DELETE ON jobs
-  FOR EACH ROW EXECUTE FUNCTION job_counts_trg();
-CREATE TRIGGER jobs_counts_upd AFTER UPDATE ON jobs
-  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
-    OR (OLD.archived_at IS NULL) IS DISTINCT FROM (NEW.archived_at IS NULL))
-  EXECUTE FUNCTION job_counts_trg();
+CREATE FUNCTION job_counts_del() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO job_counts AS c (owner_user_id, status, job_type, provider, archived, n)
+  SELECT owner_user_id, status, job_type, provider, archived, sum(delta) FROM (
+    SELECT owner_user_id, status, job_type, provider, archived_at IS NOT NULL AS archived, -1 AS delta FROM old_rows) x
+  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0
+  ON CONFLICT (owner_user_id, status, job_type, provider, archived) DO UPDATE SET n = c.n + EXCLUDED.n;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE FUNCTION job_counts_upd() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO job_counts AS c (owner_user_id, status, job_type, provider, archived, n)
+  SELECT owner_user_id, status, job_type, provider, archived, sum(delta) FROM (
+    SELECT owner_user_id, status, job_type, provider, archived_at IS NOT NULL AS archived, -1 AS delta FROM old_rows
+    -- Unchanged rows add -1 and +1 to the same group and drop out in HAVING.
+    UNION ALL SELECT owner_user_id, status, job_type, provider, archived_at IS NOT NULL, 1 FROM new_rows) x
+  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0
+  ON CONFLICT (owner_user_id, status, job_type, provider, archived) DO UPDATE SET n = c.n + EXCLUDED.n;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER jobs_counts_ins AFTER INSERT ON jobs REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION job_counts_ins();
+CREATE TRIGGER jobs_counts_del AFTER DELETE ON jobs REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION job_counts_del();
+CREATE TRIGGER jobs_counts_upd AFTER UPDATE ON jobs REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION job_counts_upd();
 
 INSERT INTO job_counts
   SELECT owner_user_id, status, job_type, provider, archived_at IS NOT NULL, count(*)
@@ -65,56 +84,70 @@ CREATE FUNCTION job_hist_bucket(secs DOUBLE PRECISION) RETURNS INT AS $$
   SELECT LEAST(160, GREATEST(1, 1 + floor(ln(GREATEST(secs, 0.01) / 0.01) / ln(1.12))::int))
 $$ LANGUAGE sql IMMUTABLE;
 
+CREATE FUNCTION int_array_add(a INT[], b INT[]) RETURNS INT[] AS $$
+  SELECT array_agg(coalesce(x, 0) + coalesce(y, 0) ORDER BY i) FROM unnest(a, b) WITH ORDINALITY AS t(x, y, i)
+$$ LANGUAGE sql IMMUTABLE;
+
+-- Histogram of one group's values (already bucketed) as a 160-slot array.
+CREATE FUNCTION job_hist(buckets INT[]) RETURNS INT[] AS $$
+  SELECT array_agg(coalesce(x.c, 0)::int ORDER BY i)
+  FROM generate_series(1, 160) i LEFT JOIN (SELECT b, count(*) AS c FROM unnest(buckets) b GROUP BY b) x ON x.b = i
+$$ LANGUAGE sql IMMUTABLE;
+
 -- Each change is applied to the owner's row and to the all-users row (owner_user_id 0), so an admin's
--- analytics read as few rows as a user's, however many users there are.
-CREATE FUNCTION job_daily_trg() RETURNS trigger AS $$
-DECLARE
-  d DATE := (NEW.created_at AT TIME ZONE 'UTC')::date;
-  rb INT;
-  wb INT;
-  o BIGINT;
+-- analytics read as few rows as a user's, however many users there are. Statement-level, like the
+-- counts: one summed delta per (day, owner, type).
+CREATE FUNCTION job_daily_ins() RETURNS trigger AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND NEW.started_at IS NOT NULL AND NEW.finished_at IS NOT NULL THEN
-    rb := job_hist_bucket(extract(epoch FROM NEW.finished_at - NEW.started_at));
-    wb := job_hist_bucket(extract(epoch FROM NEW.started_at - NEW.created_at));
-  END IF;
-  FOREACH o IN ARRAY ARRAY[NEW.owner_user_id, 0] LOOP
-    IF TG_OP = 'INSERT' THEN
-      INSERT INTO job_daily AS j (day, owner_user_id, job_type, submitted) VALUES (d, o, NEW.job_type, 1)
-      ON CONFLICT (day, owner_user_id, job_type) DO UPDATE SET submitted = j.submitted + 1;
-      CONTINUE;
-    END IF;
-    -- UPDATE into a terminal status (a terminal status never changes again, so this counts once).
-    INSERT INTO job_daily AS j (day, owner_user_id, job_type) VALUES (d, o, NEW.job_type)
-    ON CONFLICT (day, owner_user_id, job_type) DO NOTHING;
-    UPDATE job_daily SET
-      success = success + (NEW.status = 'success')::int,
-      failed = failed + (NEW.status = 'failed')::int,
-      canceled = canceled + (NEW.status = 'canceled')::int
-    WHERE day = d AND owner_user_id = o AND job_type = NEW.job_type;
-    IF rb IS NOT NULL THEN
-      UPDATE job_daily SET run_hist[rb] = run_hist[rb] + 1, wait_hist[wb] = wait_hist[wb] + 1
-      WHERE day = d AND owner_user_id = o AND job_type = NEW.job_type;
-    END IF;
-  END LOOP;
+  INSERT INTO job_daily AS j (day, owner_user_id, job_type, submitted)
+  SELECT (created_at AT TIME ZONE 'UTC')::date, o, job_type, count(*)
+  FROM new_rows, LATERAL (VALUES (owner_user_id), (0::bigint)) AS owners(o)
+  GROUP BY 1, 2, 3
+  ON CONFLICT (day, owner_user_id, job_type) DO UPDATE SET submitted = j.submitted + EXCLUDED.submitted;
   RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER jobs_daily_ins AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION job_daily_trg();
+CREATE FUNCTION job_daily_fin() RETURNS trigger AS $$
+BEGIN
+  -- Jobs that moved into a terminal status in this statement (a terminal status never changes again,
+  -- so each job counts once).
+  INSERT INTO job_daily AS j (day, owner_user_id, job_type, success, failed, canceled, run_hist, wait_hist)
+  SELECT day, o, job_type, count(*) FILTER (WHERE status = 'success'), count(*) FILTER (WHERE status = 'failed'),
+         count(*) FILTER (WHERE status = 'canceled'),
+         job_hist(array_agg(rb) FILTER (WHERE rb IS NOT NULL)), job_hist(array_agg(wb) FILTER (WHERE wb IS NOT NULL))
+  FROM (
+    SELECT (n.created_at AT TIME ZONE 'UTC')::date AS day, n.owner_user_id, n.job_type, n.status,
+      CASE WHEN n.started_at IS NOT NULL AND n.finished_at IS NOT NULL
+        THEN job_hist_bucket(extract(epoch FROM n.finished_at - n.started_at)) END AS rb,
+      CASE WHEN n.started_at IS NOT NULL AND n.finished_at IS NOT NULL
+        THEN job_hist_bucket(extract(epoch FROM n.started_at - n.created_at)) END AS wb
+    FROM new_rows n JOIN old_rows o ON o.job_id = n.job_id
+    WHERE o.status NOT IN ('success', 'failed', 'canceled') AND n.status IN ('success', 'failed', 'canceled')
+  ) f, LATERAL (VALUES (owner_user_id), (0::bigint)) AS owners(o)
+  GROUP BY day, o, job_type
+  ON CONFLICT (day, owner_user_id, job_type) DO UPDATE SET
+    success = j.success + EXCLUDED.success, failed = j.failed + EXCLUDED.failed, canceled = j.canceled + EXCLUDED.canceled,
+    run_hist = int_array_add(j.run_hist, EXCLUDED.run_hist), wait_hist = int_array_add(j.wait_hist, EXCLUDED.wait_hist);
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
 
 -- A cloud submission the provider refused is removed while still 'pending': it was never submitted.
-CREATE FUNCTION job_daily_unsubmit_trg() RETURNS trigger AS $$
+CREATE FUNCTION job_daily_unsubmit() RETURNS trigger AS $$
 BEGIN
-  UPDATE job_daily SET submitted = submitted - 1
-  WHERE day = (OLD.created_at AT TIME ZONE 'UTC')::date AND owner_user_id IN (OLD.owner_user_id, 0)
-    AND job_type = OLD.job_type;
+  UPDATE job_daily j SET submitted = j.submitted - x.n
+  FROM (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, o, job_type, count(*) AS n
+        FROM old_rows, LATERAL (VALUES (owner_user_id), (0::bigint)) AS owners(o)
+        WHERE status = 'pending' GROUP BY 1, 2, 3) x
+  WHERE j.day = x.day AND j.owner_user_id = x.o AND j.job_type = x.job_type;
   RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE TRIGGER jobs_daily_unsubmit AFTER DELETE ON jobs FOR EACH ROW WHEN (OLD.status = 'pending')
-  EXECUTE FUNCTION job_daily_unsubmit_trg();
-CREATE TRIGGER jobs_daily_fin AFTER UPDATE OF status ON jobs FOR EACH ROW
-  WHEN (OLD.status NOT IN ('success', 'failed', 'canceled') AND NEW.status IN ('success', 'failed', 'canceled'))
-  EXECUTE FUNCTION job_daily_trg();
+
+CREATE TRIGGER jobs_daily_ins AFTER INSERT ON jobs REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION job_daily_ins();
+CREATE TRIGGER jobs_daily_fin AFTER UPDATE ON jobs REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION job_daily_fin();
+CREATE TRIGGER jobs_daily_unsubmit AFTER DELETE ON jobs REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION job_daily_unsubmit();
 
 -- A sweep parent's status summarizes its shards.
 CREATE FUNCTION sweep_parent_trg() RETURNS trigger AS $$

@@ -36,6 +36,24 @@ final class JobRequest {
     return v;
   }
 
+  /** Fields every local job has (dataset, shape, drug-structure flag) into {@code params}; the dataset id. */
+  String common(JsonObject params) {
+    String dataset = string("dataset_id", true, DATASET_ID, "a dataset id (letters, digits, '_', '-')");
+    params.put("dataset_id", dataset);
+    params.put("gene_size", integer("gene_size", true, null, 1, MAX_DIM));
+    params.put("output_dim", integer("output_dim", true, null, 1, MAX_DIM));
+    params.put("use_drug_structure", bool("use_drug_structure", false));
+    return dataset;
+  }
+
+  int priority() {
+    return integer("priority", false, 0, -1_000_000, 1_000_000);
+  }
+
+  String dependsOn() {
+    return string("depends_on", false, Ids.SAFE, "a job id");
+  }
+
   /** An integer in [min, max]; floats (even 5.0), strings and booleans are refused. */
   Integer integer(String field, boolean required, Integer dflt, long min, long max) {
     Object raw = body.getValue(field);

@@ -79,18 +79,14 @@ public final class Submissions {
     JobRequest req = new JobRequest(body, JobRequest.TRAIN_FIELDS);
     Validation v = req.validation();
     JsonObject params = new JsonObject();
-    String dataset = req.string("dataset_id", true, JobRequest.DATASET_ID, "a dataset id (letters, digits, '_', '-')");
-    params.put("dataset_id", dataset);
+    String dataset = req.common(params);
     params.put("prepared_dataset_id", req.string("prepared_dataset_id", false, JobRequest.DATASET_ID, "a dataset id"));
-    params.put("gene_size", req.integer("gene_size", true, null, 1, JobRequest.MAX_DIM));
-    params.put("output_dim", req.integer("output_dim", true, null, 1, JobRequest.MAX_DIM));
-    params.put("use_drug_structure", req.bool("use_drug_structure", false));
     params.put("control_dataset_id", req.string("control_dataset_id", false, JobRequest.DATASET_ID, "a dataset id"));
     params.put("batch_size", req.integer("batch_size", false, 64, 1, JobRequest.MAX_DIM));
     params.put("lr", req.positiveNumber("lr", 1e-4, 100.0));
     params.put("epochs", req.integer("epochs", false, defaultEpochs, 1, JobRequest.MAX_EPOCHS));
-    int priority = req.integer("priority", false, 0, -1_000_000, 1_000_000);
-    String dependsOn = req.string("depends_on", false, Ids.SAFE, "a job id");
+    int priority = req.priority();
+    String dependsOn = req.dependsOn();
     Map<String, List<Object>> sweep = sweep(v, body.getValue("sweep"));
     return checkDataset(v, dataset)
         .compose(x -> checkDependency(user, v, dependsOn))
@@ -104,16 +100,12 @@ public final class Submissions {
     JobRequest req = new JobRequest(body, JobRequest.PREDICT_FIELDS);
     Validation v = req.validation();
     JsonObject params = new JsonObject();
-    String dataset = req.string("dataset_id", true, JobRequest.DATASET_ID, "a dataset id (letters, digits, '_', '-')");
-    params.put("dataset_id", dataset);
+    String dataset = req.common(params);
     String modelId = req.string("model_id", false, Ids.SAFE, "a model id");
     String modelPath = req.string("model_path", false, JobRequest.SAFE_PATH, "a path of letters, digits, '_', '.', '/', '-'");
-    params.put("gene_size", req.integer("gene_size", true, null, 1, JobRequest.MAX_DIM));
-    params.put("output_dim", req.integer("output_dim", true, null, 1, JobRequest.MAX_DIM));
-    params.put("use_drug_structure", req.bool("use_drug_structure", false));
     params.put("model_id", null).put("model_path", null);
-    int priority = req.integer("priority", false, 0, -1_000_000, 1_000_000);
-    String dependsOn = req.string("depends_on", false, Ids.SAFE, "a job id");
+    int priority = req.priority();
+    String dependsOn = req.dependsOn();
     boolean hasId = body.getValue("model_id") != null;
     boolean hasPath = body.getValue("model_path") != null;
     if (hasId && hasPath) {
