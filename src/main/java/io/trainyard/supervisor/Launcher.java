@@ -37,13 +37,31 @@ public final class Launcher {
       throw new IllegalStateException("no command configured for job type " + type);
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    String cp = System.getProperty("java.class.path");
+    String cp = absoluteClassPath(System.getProperty("java.class.path"));
     List<String> out = new ArrayList<>();
     out.add("setsid"); // new session: the job's pid is its process group id
     for (Object arg : cmd) {
       out.add(String.valueOf(arg).replace("{java}", java).replace("{classpath}", cp));
     }
     return out;
+  }
+
+  /**
+   * The class path with every entry made absolute: job programs run in their job directory, where a
+   * relative entry (as in {@code java -jar target/trainyard-fat.jar}) would name nothing.
+   */
+  static String absoluteClassPath(String classPath) {
+    StringBuilder out = new StringBuilder();
+    for (String entry : classPath.split(File.pathSeparator)) {
+      if (entry.isEmpty()) {
+        continue;
+      }
+      if (out.length() > 0) {
+        out.append(File.pathSeparatorChar);
+      }
+      out.append(Path.of(entry).toAbsolutePath().normalize());
+    }
+    return out.toString();
   }
 
   /** Spawns the job's program with its output appended to the job's log. Blocking. */
