@@ -293,6 +293,18 @@ public final class JobRepository {
         .execute(Tuple.of(jobId, stage, progress, eta, lastLog)).mapEmpty();
   }
 
+  /** Running jobs of a node that someone asked to cancel (possibly through another node). */
+  public Future<List<String>> cancelRequestedOn(String nodeId) {
+    return pool.preparedQuery("""
+            SELECT job_id FROM jobs WHERE status = 'running' AND node_id = $1 AND cancel_requested""")
+        .execute(Tuple.of(nodeId))
+        .map(rows -> {
+          List<String> out = new ArrayList<>();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
+  }
+
   /** The running jobs a node is responsible for. */
   public Future<List<JsonObject>> runningOn(String nodeId) {
     return pool.preparedQuery(SELECT + " WHERE j.status = 'running' AND j.provider = 'local' AND j.node_id = $1")

@@ -152,25 +152,18 @@ public final class JobService {
   }
 
   /**
-   * Sends a request about a running job to its node. A node that no longer exists cannot have the
-   * process, so the job is settled here as canceled.
+   * Sends a request about a running job to its node. Without an answering consumer (another node on
+   * the same PostgreSQL but not on this event bus, or one that is down) nothing is decided here: that
+   * node settles its own jobs when it starts, and picks up a cancel_requested flag on its next
+   * scheduler tick. Settling from here could cancel a job that is alive elsewhere.
    */
-  private Future<Void> askSupervisor(JsonObject job, String address, long timeoutMs) {
+  private Future<Boolean> askSupervisor(JsonObject job, String address, long timeoutMs) {
     return vertx.eventBus().request(address, new JsonObject().put("job_id", job.getString("job_id")),
             new DeliveryOptions().setSendTimeout(timeoutMs))
-        .<Void>mapEmpty()
-        .recover(err -> {
-          if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-            return jobs.finish(job.getString("job_id"), "canceled", null,
-                    "node " + job.getString("node_id") + " is gone; its process cannot be running", null)
-                .onSuccess(j -> j.ifPresent(done -> {
-                  JobEvents.statusChanged(vertx.eventBus(), done, jobs);
-                  vertx.eventBus().send(SchedulerApi.WAKE, null);
-                }))
-                .mapEmpty();
-          }
-          return Future.failedFuture(err);
-        });
+        .map(true)
+        .recover(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+            ? Future.succeededFuture(false)
+            : Future.failedFuture(err));
   }
 
   public Future<JsonObject> delete(User user, String jobId, boolean purge) {
@@ -250,7 +243,12 @@ public final class JobService {
           out.getJsonArray("skipped_running_jobs").add(j.getString("job_id"));
           return Future.succeededFuture(false);
         }
-        return askSupervisor(j, SupervisorApi.kill(j.getString("node_id")), 30_000).map(true);
+        return askSupervisor(j, SupervisorApi.kill(j.getString("node_id")), 30_000).map(reached -> {
+          if (!reached) {
+            out.getJsonArray("skipped_running_jobs").add(j.getString("job_id")); // its node is not reachable from here
+          }
+          return reached;
+        });
       });
     }
     return stopped.compose(go -> !go ? Future.succeededFuture() : removeRecord(job, purge, true).map(r -> {

@@ -36,7 +36,10 @@ public final class SchedulerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(SchedulerApi.WAKE, msg -> wake());
-    timer = vertx.setPeriodic(tickMs, t -> wake());
+    timer = vertx.setPeriodic(tickMs, t -> {
+      wake();
+      forwardCancels();
+    });
     return consumer.completion().onSuccess(v -> wake());
   }
 
@@ -44,6 +47,15 @@ public final class SchedulerVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(timer);
     return consumer.unregister();
+  }
+
+  /**
+   * A cancel requested through a node that is not on this node's event bus only sets the flag in
+   * PostgreSQL; hand such cancels to this node's supervisor (idempotent for jobs already stopping).
+   */
+  private void forwardCancels() {
+    jobs.cancelRequestedOn(nodeId).onSuccess(ids -> ids.forEach(id ->
+        vertx.eventBus().send(SupervisorApi.cancel(nodeId), new JsonObject().put("job_id", id))));
   }
 
   private void wake() {

@@ -118,6 +118,31 @@ class SchedulingTest {
     }
   }
 
+  @Test
+  void aJobRunningOnAnotherNodeIsNeverSettledFromHereAndACancelThroughThisNodeReachesIt() {
+    try (TestServer here = TestServer.start(c -> {
+           TestServer.script(c, "train", "sleep_job.sh");
+           c.getJsonObject("scheduler").put("node_capacity", 0); // this node starts nothing
+         });
+         TestServer there = TestServer.start(here.dbUrl(), c -> {
+           TestServer.script(c, "train", "sleep_job.sh");
+           c.put("node_id", "node-there");
+         })) {
+      Api u = here.user("remote", "serial");
+      JsonObject job = u.train(new JsonObject().put("epochs", 300));
+      JsonObject running = u.awaitJob(job.getString("job_id"), j -> j.getInteger("pid") != null, java.time.Duration.ofSeconds(30));
+      assertEquals("node-there", running.getString("node_id"));
+      Api.sleep(300);
+      assertEquals("running", u.job(job.getString("job_id")).getString("status"),
+          "a GET here must not settle a job whose node is not on this event bus");
+      JsonObject answer = u.post("/api/jobs/" + job.getString("job_id") + "/cancel", null).expect(200).json().getJsonObject("job");
+      assertTrue(answer.getBoolean("cancel_requested"));
+      JsonObject canceled = u.awaitStatus(job.getString("job_id"), "canceled");
+      assertEquals("canceled by request", canceled.getString("error"));
+      assertTrue(io.trainyard.supervisor.ProcessGroup.startTicks(running.getInteger("pid")).isEmpty(), "the process on the other node is gone");
+    }
+  }
+
   static Instant startedAt(JsonObject job) {
     return Instant.parse(job.getString("started_at"));
   }
