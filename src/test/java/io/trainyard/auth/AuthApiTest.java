@@ -72,6 +72,15 @@ class AuthApiTest {
   }
 
   @Test
+  void pagesCarryAContentSecurityPolicyThatAllowsOnlyTheirOwnOrigin() {
+    Api.Res page = server.api().get("/jobs/anything").expect(200);
+    String csp = page.header("Content-Security-Policy");
+    assertTrue(csp.contains("default-src 'self'") && csp.contains("script-src 'self';") && csp.contains("frame-ancestors 'none'"), csp);
+    assertFalse(csp.contains("unsafe-eval"), csp);
+    assertEquals("nosniff", page.header("X-Content-Type-Options"));
+  }
+
+  @Test
   void cookieSessionWorksAndLogoutRevokesTheToken() {
     Api admin = server.admin();
     Api.Res viaCookie = admin.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/me"))
