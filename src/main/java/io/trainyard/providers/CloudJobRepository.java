@@ -155,13 +155,14 @@ final class CloudJobRepository {
    * node) take turns; the UPDATE is still guarded by the terminal statuses.
    */
   Future<Optional<CloudTransition.Update>> apply(String jobId,
-                                                 Function<CloudTransition.State, Optional<CloudTransition.Update>> decide) {
+                                                 Function<CloudTransition.State, Optional<CloudTransition.Update>> decide,
+                                                 Function<CloudTransition.Update, Future<Void>> beforeCommit) {
     // Most polls change nothing: decide on a plain read first and lock only when there is something to write.
     return pool.preparedQuery(STATE + " WHERE job_id = $1").execute(Tuple.of(jobId)).compose(rows -> {
       if (rows.size() == 0 || decide.apply(state(rows.iterator().next())).isEmpty()) {
         return Future.succeededFuture(Optional.<CloudTransition.Update>empty());
       }
-      return applyLocked(jobId, decide);
+      return applyLocked(jobId, decide, beforeCommit);
     });
   }
 
@@ -170,8 +171,13 @@ final class CloudJobRepository {
              cost_usd, stage, progress, eta_seconds, last_log, hardware
       FROM jobs""";
 
+  /**
+   * Decides under the row lock; {@code beforeCommit} runs before the row is written (the log file),
+   * so whoever sees the new progress in the row also finds the log text it came from.
+   */
   private Future<Optional<CloudTransition.Update>> applyLocked(String jobId,
-      Function<CloudTransition.State, Optional<CloudTransition.Update>> decide) {
+      Function<CloudTransition.State, Optional<CloudTransition.Update>> decide,
+      Function<CloudTransition.Update, Future<Void>> beforeCommit) {
     return pool.withTransaction(tx -> tx.preparedQuery(STATE + " WHERE job_id = $1 FOR UPDATE")
         .execute(Tuple.of(jobId))
         .compose(rows -> {
@@ -183,7 +189,7 @@ final class CloudJobRepository {
             return Future.succeededFuture(update);
           }
           CloudTransition.State n = update.get().next();
-          return tx.preparedQuery("""
+          return beforeCommit.apply(update.get()).compose(written -> tx.preparedQuery("""
                   UPDATE jobs SET status = $2, provider_status = $3, error = $4, unknown_since = $5,
                     provider_log_bytes = $6, started_at = $7, finished_at = $8, cost_usd = $9, stage = $10,
                     progress = $11, eta_seconds = $12, last_log = $13, updated_at = clock_timestamp()
@@ -192,7 +198,7 @@ final class CloudJobRepository {
                   .addString(n.error()).addOffsetDateTime(n.unknownSince()).addLong(n.logBytes())
                   .addOffsetDateTime(n.startedAt()).addOffsetDateTime(n.finishedAt()).addDouble(n.costUsd())
                   .addString(n.stage()).addDouble(n.progress()).addLong(n.etaSeconds()).addString(n.lastLog()))
-              .map(r -> r.rowCount() == 1 ? update : Optional.<CloudTransition.Update>empty());
+              .map(r -> r.rowCount() == 1 ? update : Optional.<CloudTransition.Update>empty()));
         }));
   }
 

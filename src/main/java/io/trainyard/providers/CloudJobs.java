@@ -135,8 +135,21 @@ public final class CloudJobs {
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     String mapped = provider.mapStatus(obj.status());
     return repo.apply(jobId, cur -> CloudTransition.decide(cur, obj, mapped, provider.pricePerSecond(cur.hardware()),
-            now, graceSeconds))
+            now, graceSeconds), u -> writeLogFirst(jobId, u))
         .compose(update -> update.isEmpty() ? Future.succeededFuture(false) : published(jobId, update.get()).map(true));
+  }
+
+  /** The provider's log text goes to the job's log file before the row that points readers at it. */
+  private Future<Void> writeLogFirst(String jobId, CloudTransition.Update u) {
+    if (!u.logsChanged()) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> writeLog(jobId, u.logs()), false)
+        .<Void>mapEmpty()
+        .recover(err -> {
+          LOG.log(Level.WARNING, "could not write the provider log of " + jobId, err);
+          return Future.succeededFuture();
+        });
   }
 
   /** Applies "the provider no longer has this job" like an unknown status (kept in error; fails after the grace). */
@@ -147,16 +160,7 @@ public final class CloudJobs {
   }
 
   private Future<Void> published(String jobId, CloudTransition.Update u) {
-    Future<Void> logWritten = Future.succeededFuture();
-    if (u.logsChanged()) {
-      logWritten = vertx.executeBlocking(() -> writeLog(jobId, u.logs()), false)
-          .<Void>mapEmpty()
-          .recover(err -> {
-            LOG.log(Level.WARNING, "could not write the provider log of " + jobId, err);
-            return Future.succeededFuture();
-          });
-    }
-    return logWritten.compose(x -> repo.find(jobId)).map(found -> {
+    return repo.find(jobId).map(found -> {
       found.ifPresent(job -> {
         long owner = job.getLong("owner_user_id");
         if (u.logsChanged()) {
