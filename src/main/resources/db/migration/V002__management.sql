@@ -156,6 +156,10 @@ DECLARE
   p_cancel BOOLEAN;
   next_status TEXT;
 BEGIN
+  -- Shards finishing at once run this in separate transactions; without the lock each would count the
+  -- other as still active and the parent would stay 'running'. After the wait, the next statement's
+  -- snapshot sees the sibling's commit.
+  PERFORM 1 FROM jobs WHERE job_id = NEW.parent_id FOR UPDATE;
   SELECT count(*), count(*) FILTER (WHERE status = 'queued'), count(*) FILTER (WHERE status IN ('queued', 'running', 'pending')),
          count(*) FILTER (WHERE status = 'success')
     INTO total, queued, active, ok FROM jobs WHERE parent_id = NEW.parent_id;

@@ -115,7 +115,7 @@ public final class AuthService {
   }
 
   /** PATCH: a user may change their own mode and password; is_admin and others' records need admin. */
-  public Future<User> updateUser(User caller, long targetId, JsonObject body) {
+  public Future<User> updateUser(User caller, String callerToken, long targetId, JsonObject body) {
     boolean self = caller.id() == targetId;
     if (!self && !caller.isAdmin()) {
       return Future.failedFuture(ApiException.notFound("User not found"));
@@ -141,7 +141,11 @@ public final class AuthService {
     v.throwIfInvalid();
     Future<String> hashed = pass == null ? Future.succeededFuture(null) : hash((String) pass);
     return hashed.compose(h -> users.update(targetId, mode, h, (Boolean) admin))
-        .compose(u -> u.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(ApiException.notFound("User not found"))));
+        .compose(u -> u.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(ApiException.notFound("User not found"))))
+        // A new password ends every other session of that user (a reset after a compromise must lock
+        // the attacker out); the caller's own session survives changing their own password.
+        .compose(u -> pass == null ? Future.succeededFuture(u)
+            : tokens.revokeAllExcept(targetId, caller.id() == targetId ? callerToken : null).map(u));
   }
 
   private Future<String> hash(String password) {

@@ -73,9 +73,15 @@ public final class TokenRepository {
     return pool.preparedQuery("DELETE FROM tokens WHERE id = $1").execute(Tuple.of(token.substring(0, dot))).mapEmpty();
   }
 
-  /** Revokes every session of a user, e.g. after a password change. */
-  public Future<Void> revokeAll(long userId) {
-    return pool.preparedQuery("DELETE FROM tokens WHERE user_id = $1").execute(Tuple.of(userId)).mapEmpty();
+  /**
+   * Revokes every session of a user after a password change, except {@code keepToken} (the session
+   * that made the change, when users change their own password).
+   */
+  public Future<Void> revokeAllExcept(long userId, String keepToken) {
+    int dot = keepToken == null ? -1 : keepToken.indexOf('.');
+    String keepId = dot > 0 ? keepToken.substring(0, dot) : "";
+    return pool.preparedQuery("DELETE FROM tokens WHERE user_id = $1 AND id <> $2")
+        .execute(Tuple.of(userId, keepId)).mapEmpty();
   }
 
   private static String random(int bytes) {

@@ -47,7 +47,7 @@ final class AuthRoutes {
       if (!raw.matches("\\d{1,18}")) {
         throw ApiException.notFound("User not found");
       }
-      return auth.updateUser(AuthHandler.user(ctx), Long.parseLong(raw), Http.jsonBody(ctx))
+      return auth.updateUser(AuthHandler.user(ctx), ctx.get(AuthHandler.TOKEN_KEY), Long.parseLong(raw), Http.jsonBody(ctx))
           .onSuccess(u -> ctx.vertx().eventBus().send(SchedulerApi.WAKE, null)) // a new mode may free slots
           .map(u -> new JsonObject().put("user", u.toJson()));
     }));

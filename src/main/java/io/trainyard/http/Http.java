@@ -27,7 +27,39 @@ public final class Http {
     if (!(parsed instanceof JsonObject obj)) {
       throw ApiException.invalid("body", "must be a JSON object");
     }
+    String nul = nulPath(obj, "");
+    if (nul != null) {
+      // PostgreSQL text cannot hold U+0000; refuse it here, naming the field, rather than fail later.
+      throw ApiException.invalid(nul, "must not contain NUL characters");
+    }
     return obj;
+  }
+
+  /** The dotted path of the first key or string holding U+0000, or null. */
+  static String nulPath(Object value, String path) {
+    if (value instanceof String s) {
+      return s.indexOf('\u0000') >= 0 ? (path.isEmpty() ? "body" : path) : null;
+    }
+    if (value instanceof JsonObject o) {
+      for (String key : o.fieldNames()) {
+        String child = path.isEmpty() ? key : path + "." + key;
+        if (key.indexOf('\u0000') >= 0) {
+          return path.isEmpty() ? "body" : path;
+        }
+        String found = nulPath(o.getValue(key), child);
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (value instanceof io.vertx.core.json.JsonArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        String found = nulPath(a.getValue(i), path + "[" + i + "]");
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   /** An optional body: empty means {}. */

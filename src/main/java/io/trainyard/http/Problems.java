@@ -43,6 +43,11 @@ public final class Problems {
         status = 503;
         detail = "A backend service is not available";
       }
+    } else if (err instanceof io.vertx.pgclient.PgException pg
+        && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
+      // A character PostgreSQL cannot store reached a query: the request was bad, nothing was written.
+      status = 400;
+      detail = "The request contains characters that cannot be stored";
     } else if (err != null) {
       status = 500;
     }

@@ -76,9 +76,11 @@ public final class BulkActions {
   }
 
   public Future<JsonObject> archive(User user, List<String> ids) {
+    // Ids that cannot be job ids are simply missing; they never reach a query.
+    String[] plausible = ids.stream().filter(Ids::plausible).toArray(String[]::new);
     return pool.preparedQuery("""
             SELECT job_id, status FROM jobs WHERE job_id = ANY($1) AND ($2::bigint IS NULL OR owner_user_id = $2)""")
-        .execute(Tuple.of(ids.toArray(new String[0]), JobService.scope(user)))
+        .execute(Tuple.of(plausible, JobService.scope(user)))
         .compose(rows -> {
           java.util.Map<String, String> status = new java.util.HashMap<>();
           rows.forEach(r -> status.put(r.getString(0), r.getString(1)));

@@ -269,6 +269,14 @@ public final class JobRepository {
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<JsonObject>empty()) : find(jobId, null));
   }
 
+  /** Flags every queued job of an owner ({@code owner} null = all) so no scheduler claims it. */
+  public Future<Void> flagQueuedCanceled(Long owner) {
+    return pool.preparedQuery("""
+            UPDATE jobs SET cancel_requested = true
+            WHERE status = 'queued' AND NOT cancel_requested AND ($1::bigint IS NULL OR owner_user_id = $1)""")
+        .execute(Tuple.of(owner)).mapEmpty();
+  }
+
   /** Marks a (sweep parent) job as canceled-by-request while it is still active. */
   public Future<Void> flagCancel(String jobId) {
     return pool.preparedQuery("""

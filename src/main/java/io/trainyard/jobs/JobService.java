@@ -214,7 +214,9 @@ public final class JobService {
    */
   public Future<JsonObject> flush(User user, String scope, boolean purge, boolean force) {
     boolean all = "all".equals(scope);
-    return jobs.forFlush(scope(user), all).compose(list -> {
+    // Killing running jobs frees slots while the flush goes on; flagging the queued ones first keeps the
+    // scheduler from starting a job this flush then deletes (claims skip cancel_requested jobs).
+    return jobs.flagQueuedCanceled(scope(user)).compose(x -> jobs.forFlush(scope(user), all)).compose(list -> {
       JsonObject out = new JsonObject().put("scope", all ? "all" : "active").put("deleted_jobs", 0)
           .put("removed_models", 0).put("removed_results", 0).put("skipped_running_jobs", new JsonArray());
       Future<Void> chain = Future.succeededFuture();

@@ -50,8 +50,14 @@ public final class Submissions {
     public JsonObject asBody() {
       JsonObject body = params.copy();
       body.fieldNames().removeIf(k -> body.getValue(k) == null);
+      if (body.containsKey("model_id")) {
+        body.remove("model_path"); // resolved from model_id; giving both is refused on submission
+      }
       if (priority != 0) {
         body.put("priority", priority);
+      }
+      if (dependsOn != null) {
+        body.put("depends_on", dependsOn);
       }
       if (sweep != null) {
         JsonObject s = new JsonObject();

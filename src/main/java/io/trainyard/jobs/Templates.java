@@ -65,6 +65,9 @@ public final class Templates {
   }
 
   public Future<JsonObject> delete(User user, String id) {
+    if (!Ids.plausible(id)) {
+      return Future.failedFuture(ApiException.notFound("Template not found"));
+    }
     return pool.preparedQuery("DELETE FROM templates WHERE template_id = $1 AND owner_user_id = $2")
         .execute(Tuple.of(id, user.id()))
         .compose(r -> r.rowCount() == 0 ? Future.failedFuture(ApiException.notFound("Template not found"))
@@ -74,6 +77,9 @@ public final class Templates {
   /** Submits the template's params with {@code overrides} laid over them. */
   public Future<JsonObject> submit(User user, String id, JsonObject body) {
     Object overrides = body.getValue("overrides", new JsonObject());
+    if (!Ids.plausible(id)) {
+      return Future.failedFuture(ApiException.notFound("Template not found"));
+    }
     if (!(overrides instanceof JsonObject o)) {
       return Future.failedFuture(ApiException.invalid("overrides", "must be an object of job parameters"));
     }

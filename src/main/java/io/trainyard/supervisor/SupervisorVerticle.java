@@ -227,7 +227,11 @@ public final class SupervisorVerticle extends VerticleBase {
       }
       String error = lastLine == null ? "exited with code " + exitCode : lastLine;
       return jobs.finish(jobId, "failed", exitCode, error, null);
-    })).onComplete(ar -> {
+    }))
+        // Whatever went wrong while recording (unreadable outputs, a database hiccup), the process is
+        // gone: the job must not stay 'running' holding its user's slot.
+        .recover(err -> jobs.finish(jobId, "failed", exitCode, "could not record the outcome: " + err.getMessage(), null))
+        .onComplete(ar -> {
       vertx.cancelTimer(t.killTimer);
       tracked.remove(jobId);
       if (ar.failed()) {

@@ -125,6 +125,22 @@ class AuthApiTest {
   }
 
   @Test
+  void aNewPasswordEndsTheUsersOtherSessionsButKeepsTheOneThatChangedIt() {
+    Api admin = server.admin();
+    admin.post("/api/users", new JsonObject().put("username", "erin").put("password", "erin-pass-1")).expect(200);
+    Api phone = server.api().login("erin", "erin-pass-1");
+    Api laptop = server.api().login("erin", "erin-pass-1");
+    laptop.patch("/api/users/" + laptop.userId(), new JsonObject().put("password", "erin-pass-2")).expect(200);
+    laptop.get("/api/me").expect(200);
+    phone.get("/api/me").problem(401);
+    Api again = server.api().login("erin", "erin-pass-2");
+    admin.patch("/api/users/" + again.userId(), new JsonObject().put("password", "erin-pass-3")).expect(200);
+    again.get("/api/me").problem(401);
+    laptop.get("/api/me").problem(401);
+    admin.get("/api/me").expect(200);
+  }
+
+  @Test
   void passwordsAndTokensAreStoredOnlyAsSaltedHashes() throws Exception {
     Api admin = server.admin();
     try (var c = server.sql(); Statement s = c.createStatement()) {

@@ -100,6 +100,22 @@ class JobValidationTest {
   }
 
   @Test
+  void nulCharactersAnywhereAre400NamingTheFieldAndOddIdsAre404OrMissing() {
+    assertEquals("dataset_id", fields(user.post("/api/jobs/train", train().put("dataset_id", "de\u0000mo")).problem(400)).get(0));
+    assertEquals("username", fields(server.api().post("/api/auth/login",
+        new JsonObject().put("username", "a\u0000b").put("password", "whatever1")).problem(400)).get(0));
+    assertEquals("name", fields(user.post("/api/templates", new JsonObject().put("name", "n\u0000")
+        .put("job_type", "train").put("params", train())).problem(400)).get(0));
+    assertEquals("job_ids[0]", fields(user.post("/api/jobs/bulk-archive",
+        new JsonObject().put("job_ids", new JsonArray().add("x\u0000"))).problem(400)).get(0));
+    JsonObject odd = user.post("/api/jobs/bulk-archive", new JsonObject().put("job_ids", new JsonArray().add("../etc")))
+        .expect(200).json();
+    assertEquals(new JsonArray().add("../etc"), odd.getJsonArray("missing"), "an id that cannot exist is simply missing");
+    user.delete("/api/templates/%00").problem(404);
+    user.post("/api/templates/%00/submit", null).problem(404);
+  }
+
+  @Test
   void oversizedBodyIs413() {
     String big = "{\"dataset_id\":\"" + "a".repeat(1_100_000) + "\"}";
     user.postRaw("/api/jobs/train", big).problem(413);

@@ -277,6 +277,23 @@ class ManagementTest {
   }
 
   @Test
+  void predictTemplatesKeepTheirModelAndTemplatesKeepTheirDependency() {
+    Api u = server.user("tplpredict", "parallel");
+    JsonObject trained = u.awaitStatus(u.train(new JsonObject()).getString("job_id"), "success");
+    JsonObject t = u.post("/api/templates", new JsonObject().put("name", "score demo").put("job_type", "predict")
+        .put("params", new JsonObject().put("dataset_id", "demo").put("gene_size", 64).put("output_dim", 4)
+            .put("model_id", trained.getString("model_id")))).expect(200).json().getJsonObject("template");
+    assertFalse(t.getJsonObject("params").containsKey("model_path"), t.encode());
+    JsonObject job = u.post("/api/templates/" + t.getString("template_id") + "/submit", null).expect(200).json().getJsonObject("job");
+    assertEquals("success", u.awaitStatus(job.getString("job_id"), "success").getString("status"));
+
+    JsonObject dep = u.post("/api/templates", new JsonObject().put("name", "after").put("job_type", "train")
+        .put("params", base().put("depends_on", trained.getString("job_id")))).expect(200).json().getJsonObject("template");
+    JsonObject chained = u.post("/api/templates/" + dep.getString("template_id") + "/submit", null).expect(200).json().getJsonObject("job");
+    assertEquals(trained.getString("job_id"), chained.getString("depends_on"));
+  }
+
+  @Test
   void analyticsSummarizeTodaysJobsPerType() {
     Api u = server.user("analyst", "parallel");
     for (int i = 0; i < 3; i++) {

@@ -144,6 +144,24 @@ class CancelTest {
     assertEquals("canceled", answer.getString("status"));
   }
 
+  @Test
+  void aJobWhoseOutputsCannotBeRecordedStillEndsAndFreesItsSlot() throws Exception {
+    try (TestServer bad = TestServer.start(c -> TestServer.script(c, "predict", "bad_metrics.sh"))) {
+      Api u = bad.user("badout", "serial");
+      Path f = bad.dataDir().resolve("artifacts/fixtures/model.json");
+      Files.createDirectories(f.getParent());
+      Files.writeString(f, "{}");
+      JsonObject body = new JsonObject().put("dataset_id", "demo").put("gene_size", 64).put("output_dim", 4)
+          .put("model_path", "fixtures/model.json");
+      JsonObject first = u.post("/api/jobs/predict", body).expect(200).json().getJsonObject("job");
+      JsonObject second = u.post("/api/jobs/predict", body).expect(200).json().getJsonObject("job");
+      JsonObject failed = u.awaitStatus(first.getString("job_id"), "failed");
+      assertTrue(failed.getString("error").startsWith("could not record the outcome"), failed.getString("error"));
+      assertEquals(0, failed.getInteger("exit_code"));
+      assertEquals("failed", u.awaitStatus(second.getString("job_id"), "failed").getString("status"), "the slot was freed");
+    }
+  }
+
   /** A model file inside the artifacts dir for the predict route's model_path check. */
   private String trainModelFile() throws Exception {
     Path f = server.dataDir().resolve("artifacts/fixtures/model.json");
