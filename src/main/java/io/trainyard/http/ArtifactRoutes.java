@@ -27,12 +27,12 @@ final class ArtifactRoutes {
     router.get("/api/datasets").handler(ctx -> Http.guarded(ctx, () ->
         jobs.datasets().map(items -> new JsonObject().put("items", items))));
     router.get("/api/models").handler(ctx -> Http.guarded(ctx, () -> {
-      Page p = Page.parse(ctx);
+      JobFilter.Paging p = page(ctx);
       return jobs.models().list(JobService.scope(AuthHandler.user(ctx)), p.limit(), p.offset())
           .map(items -> new JsonObject().put("items", items));
     }));
     router.get("/api/results").handler(ctx -> Http.guarded(ctx, () -> {
-      Page p = Page.parse(ctx);
+      JobFilter.Paging p = page(ctx);
       return jobs.results().list(JobService.scope(AuthHandler.user(ctx)), p.limit(), p.offset())
           .map(items -> new JsonObject().put("items", items));
     }));
@@ -90,20 +90,11 @@ final class ArtifactRoutes {
     return rows;
   }
 
-  /** limit/offset of a simple list route, checked like the job list's. */
-  record Page(int limit, long offset) {
-    static Page parse(RoutingContext ctx) {
-      Validation v = new Validation();
-      long limit = JobFilter.intParam(ctx.request().params(), "limit", 100, v);
-      long offset = JobFilter.intParam(ctx.request().params(), "offset", 0, v);
-      if (limit < 1 || limit > 1000) {
-        v.add("limit", "must be an integer from 1 to 1000");
-      }
-      if (offset < 0) {
-        v.add("offset", "must be an integer >= 0");
-      }
-      v.throwIfInvalid();
-      return new Page((int) limit, offset);
-    }
+  /** Paging of the model and result lists, checked like the job list's. */
+  private static JobFilter.Paging page(RoutingContext ctx) {
+    Validation v = new Validation();
+    JobFilter.Paging p = JobFilter.Paging.parse(ctx.request().params(), v);
+    v.throwIfInvalid();
+    return p;
   }
 }

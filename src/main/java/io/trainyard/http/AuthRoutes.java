@@ -4,7 +4,6 @@ import io.trainyard.auth.AuthHandler;
 import io.trainyard.auth.AuthService;
 import io.trainyard.auth.User;
 import io.trainyard.scheduler.SchedulerApi;
-import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
@@ -75,9 +74,5 @@ final class AuthRoutes {
     if (!u.isAdmin()) {
       throw new ApiException(403, "Admin rights required");
     }
-  }
-
-  static Future<JsonObject> ok(JsonObject o) {
-    return Future.succeededFuture(o);
   }
 }

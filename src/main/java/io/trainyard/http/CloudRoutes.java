@@ -24,7 +24,7 @@ public final class CloudRoutes {
 
   public void mount(Router router) {
     router.post("/api/cloud/jobs").handler(ctx -> Http.guarded(ctx, () ->
-        cloud.submit(AuthHandler.user(ctx), Http.jsonBody(ctx)).map(CloudRoutes::wrap)));
+        cloud.submit(AuthHandler.user(ctx), Http.jsonBody(ctx)).map(JobRoutes::wrap)));
     router.get("/api/cloud/jobs").handler(ctx -> Http.guarded(ctx, () ->
         cloud.list(AuthHandler.user(ctx), ctx.request().params(), Http.boolParam(ctx, "sync_active", false))));
     router.post("/api/cloud/jobs/sync").handler(ctx -> Http.guarded(ctx, () -> {
@@ -35,12 +35,8 @@ public final class CloudRoutes {
     router.get("/api/cloud/jobs/:id/inline-progress").handler(ctx -> Http.guarded(ctx, () ->
         cloud.inlineProgress(AuthHandler.user(ctx), ctx.pathParam("id"))));
     router.post("/api/cloud/jobs/:id/cancel").handler(ctx -> Http.guarded(ctx, () ->
-        cloud.cancel(AuthHandler.user(ctx), ctx.pathParam("id")).map(CloudRoutes::wrap)));
+        cloud.cancel(AuthHandler.user(ctx), ctx.pathParam("id")).map(JobRoutes::wrap)));
     router.get("/api/cloud/providers/:provider/validate").handler(ctx -> Http.guarded(ctx, () ->
         cloud.validate(ctx.pathParam("provider"))));
-  }
-
-  private static JsonObject wrap(JsonObject job) {
-    return new JsonObject().put("job", job);
   }
 }

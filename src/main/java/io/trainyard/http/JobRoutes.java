@@ -109,6 +109,7 @@ final class JobRoutes {
         .map(m -> m.body());
   }
 
+  /** The {job} answer of every route that answers one job. */
   static JsonObject wrap(JsonObject job) {
     return new JsonObject().put("job", job);
   }

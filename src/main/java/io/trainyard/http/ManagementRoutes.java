@@ -5,7 +5,6 @@ import io.trainyard.jobs.Analytics;
 import io.trainyard.jobs.BulkActions;
 import io.trainyard.jobs.JobService;
 import io.trainyard.jobs.Templates;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -39,7 +38,7 @@ final class ManagementRoutes {
     router.post("/api/jobs/:id/unarchive").handler(ctx -> Http.guarded(ctx, () ->
         bulk.unarchive(AuthHandler.user(ctx), ctx.pathParam("id"))));
     router.post("/api/jobs/:id/rerun").handler(ctx -> Http.guarded(ctx, () ->
-        jobs.rerun(AuthHandler.user(ctx), ctx.pathParam("id")).map(j -> new JsonObject().put("job", j))));
+        jobs.rerun(AuthHandler.user(ctx), ctx.pathParam("id")).map(JobRoutes::wrap)));
     router.get("/api/jobs/:id/shards").handler(ctx -> Http.guarded(ctx, () ->
         jobs.shards(AuthHandler.user(ctx), ctx.pathParam("id"))));
 

@@ -65,14 +65,9 @@ public record JobFilter(List<String> statuses, String jobType, String provider, 
       }
       archived = arch.equals("true");
     }
-    long limit = intParam(q, "limit", 100, v);
-    if (limit < 1 || limit > 1000) {
-      v.add("limit", "must be an integer from 1 to 1000");
-    }
-    long offset = intParam(q, "offset", 0, v);
-    if (offset < 0) {
-      v.add("offset", "must be an integer >= 0");
-    }
+    Paging paging = Paging.parse(q, v);
+    int limit = paging.limit();
+    long offset = paging.offset();
     Cursor cursor = null;
     String rawCursor = blankToNull(q.get("cursor"));
     if (rawCursor != null) {
@@ -84,7 +79,22 @@ public record JobFilter(List<String> statuses, String jobType, String provider, 
       }
     }
     v.throwIfInvalid();
-    return new JobFilter(statuses, type, provider, owner, archived, (int) limit, offset, cursor);
+    return new JobFilter(statuses, type, provider, owner, archived, limit, offset, cursor);
+  }
+
+  /** limit (1..1000, default 100) and offset (>= 0) of any list route; bad values are recorded in {@code v}. */
+  public record Paging(int limit, long offset) {
+    public static Paging parse(MultiMap q, Validation v) {
+      long limit = intParam(q, "limit", 100, v);
+      if (limit < 1 || limit > 1000) {
+        v.add("limit", "must be an integer from 1 to 1000");
+      }
+      long offset = intParam(q, "offset", 0, v);
+      if (offset < 0) {
+        v.add("offset", "must be an integer >= 0");
+      }
+      return new Paging((int) limit, offset);
+    }
   }
 
   /** Position after the last item of a page: (created_at, job_id) of that item, opaque to clients. */
@@ -149,7 +159,7 @@ public record JobFilter(List<String> statuses, String jobType, String provider, 
   }
 
   /** An integer query parameter; a non-integer is recorded as a bad field and the default returned. */
-  public static long intParam(MultiMap q, String name, long dflt, Validation v) {
+  static long intParam(MultiMap q, String name, long dflt, Validation v) {
     String raw = blankToNull(q.get(name));
     if (raw == null) {
       return dflt;

@@ -1,6 +1,7 @@
 package io.trainyard.logs;
 
 import io.trainyard.jobs.JobEvents;
+import io.trainyard.jobs.JobPaths;
 import io.trainyard.jobs.JobRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -153,7 +154,7 @@ public final class LogTailVerticle extends VerticleBase {
       msg.reply(new JsonObject().put("log", "").put("logs", "").put("offset", 0).put("next_offset", 0));
       return;
     }
-    Path fallback = dir.resolve("logger").resolve("log.txt");
+    Path fallback = dir.resolve(JobPaths.FALLBACK_LOG);
     String mode = req.getString("mode", "tail");
     vertx.executeBlocking(() -> {
       Path file = LogReader.effective(log, fallback);

@@ -3,13 +3,12 @@ package io.trainyard.supervisor;
 import io.trainyard.jobs.Ids;
 import io.trainyard.jobs.ModelRepository;
 import io.trainyard.jobs.ResultRepository;
+import io.trainyard.logs.LogReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -72,13 +71,8 @@ final class Outcomes {
     if (logPath == null) {
       return null;
     }
-    try (RandomAccessFile f = new RandomAccessFile(logPath, "r")) {
-      long len = f.length();
-      int n = (int) Math.min(len, 8192);
-      byte[] buf = new byte[n];
-      f.seek(len - n);
-      f.readFully(buf);
-      String[] lines = new String(buf, StandardCharsets.UTF_8).split("\r?\n|\r");
+    try {
+      String[] lines = LogReader.tail(Path.of(logPath), 8192).split("\\r?\\n|\\r");
       for (int i = lines.length - 1; i >= 0; i--) {
         String line = lines[i].strip();
         if (!line.isEmpty()) {
@@ -90,4 +84,5 @@ final class Outcomes {
     }
     return null;
   }
+
 }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -122,9 +121,5 @@ public final class TestServer implements AutoCloseable {
   public void close() {
     app.stop().await();
     vertx.close().await();
-  }
-
-  public static Duration seconds(long s) {
-    return Duration.ofSeconds(s);
   }
 }
