@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Per-user limits, priorities and node capacity with real processes that take a while. */
@@ -95,7 +96,8 @@ class SchedulingTest {
       List<JsonObject> all = new ArrayList<>(awaitAll(a, ja));
       all.addAll(awaitAll(b, jb));
       assertEquals(2, Intervals.maxOverlap(all));
-      assertTrue(startedAt(all.get(3)).isBefore(startedAt(all.get(2))), "b's first job did not wait for all of a's");
+      // Two slots freed together are claimed in one statement, so b1 and a3 may share a millisecond.
+      assertFalse(startedAt(all.get(3)).isAfter(startedAt(all.get(2))), "b's first job did not wait for all of a's");
     }
   }
 
