@@ -6,10 +6,21 @@ import io.trainyard.auth.PasswordHasher;
 import io.trainyard.auth.TokenRepository;
 import io.trainyard.auth.UserRepository;
 import io.trainyard.http.HttpVerticle;
+import io.trainyard.demo.DemoData;
 import io.trainyard.jobs.DatasetCatalog;
 import io.trainyard.jobs.JobPaths;
 import io.trainyard.jobs.JobRepository;
+import io.trainyard.jobs.Analytics;
+import io.trainyard.jobs.Artifacts;
+import io.trainyard.jobs.BulkActions;
+import io.trainyard.jobs.JobLedger;
 import io.trainyard.jobs.JobService;
+import io.trainyard.jobs.Submissions;
+import io.trainyard.jobs.Templates;
+import io.trainyard.logs.LogService;
+import io.trainyard.providers.CloudJobs;
+import io.trainyard.providers.ProvidersVerticle;
+import io.trainyard.scheduler.SchedulerApi;
 import io.trainyard.jobs.Limits;
 import io.trainyard.jobs.ModelRepository;
 import io.trainyard.jobs.ResultRepository;
@@ -55,10 +66,17 @@ public final class Trainyard {
   public static Future<Trainyard> start(Vertx vertx, JsonObject conf, PrometheusMeterRegistry registry) {
     Path dataDir = Path.of(conf.getString("data_dir", "./data")).toAbsolutePath().normalize();
     JobPaths paths = new JobPaths(dataDir);
-    DatasetCatalog datasets = new DatasetCatalog(paths.datasets());
+    DatasetCatalog datasets = new DatasetCatalog(paths.datasets(), csv -> {
+      DemoData.Info info = DemoData.describe(csv);
+      return new DatasetCatalog.Shape(info.geneSize(), info.outputDim(), info.rows());
+    });
     Future<String> prepared = vertx.executeBlocking(() -> {
       Files.createDirectories(paths.artifacts().resolve("jobs"));
-      datasets.ensureDemo();
+      Files.createDirectories(paths.datasets());
+      // A fresh installation has the demo dataset to try things with.
+      if (!Files.exists(datasets.path("demo"))) {
+        DemoData.writeDemo(datasets.path("demo"));
+      }
       return nodeId(conf, dataDir);
     }, false);
     return prepared.compose(nodeId -> Database.open(vertx, AppConfig.section(conf, "db"), dataDir).compose(db -> {
@@ -70,30 +88,37 @@ public final class Trainyard {
       AuthService auth = new AuthService(vertx, users, new TokenRepository(db.pool(), ttlHours),
           new PasswordHasher(authConf.getInteger("pbkdf2_iterations", 310_000)));
       JobRepository jobRepo = new JobRepository(db.pool(), limits);
+      JobLedger ledger = new JobLedger(db.pool(), limits, vertx.eventBus(),
+          () -> vertx.eventBus().send(SchedulerApi.WAKE, null));
       ModelRepository models = new ModelRepository(db.pool());
       ResultRepository results = new ResultRepository(db.pool());
-      JobService jobs = new JobService(vertx, jobRepo, models, results, datasets, paths,
-          jobsConf.getInteger("default_epochs", 10), nodeId);
+      Submissions submissions = new Submissions(vertx, jobRepo, ledger, models, datasets, paths,
+          jobsConf.getInteger("default_epochs", 10));
+      JobService jobs = new JobService(vertx, jobRepo, ledger, submissions, paths, nodeId);
       Launcher launcher = new Launcher(AppConfig.section(conf, "jobs.types"), paths.datasets(),
           jobsConf.getLong("demo_step_ms", 250L));
       long graceMs = AppConfig.section(conf, "supervisor").getLong("cancel_grace_seconds", 10L) * 1000;
-      int tailChars = AppConfig.section(conf, "logs").getInteger("tail_chars", 20_000);
-      HttpVerticle http = new HttpVerticle(AppConfig.section(conf, "http"), AppConfig.section(conf, "sse"), auth, jobs, db.pool(), registry,
-          ttlHours * 3600);
-      // --- Cloud jobs (issue 4): the providers service, its routes, and the poller deployed before HTTP ---
-      io.trainyard.providers.CloudJobs cloud = io.trainyard.providers.CloudJobs.create(vertx, conf, jobRepo, paths);
-      http.cloud(new io.trainyard.http.CloudRoutes(cloud));
-      io.trainyard.providers.ProviderPollerVerticle poller = new io.trainyard.providers.ProviderPollerVerticle(cloud,
-          AppConfig.section(conf, "background.job_status_polling"), nodeId);
-      // --- end cloud jobs ---
+      JsonObject logsConf = AppConfig.section(conf, "logs");
+      JsonObject polling = AppConfig.section(conf, "background.job_status_polling");
+      CloudJobs cloud = CloudJobs.create(vertx, polling, AppConfig.section(conf, "providers.replicate"), jobRepo,
+          ledger, paths);
+      HttpVerticle.Services services = new HttpVerticle.Services(auth, jobs, new LogService(vertx, jobs, nodeId),
+          new Artifacts(vertx, datasets, models, results), new BulkActions(jobs, db.pool()),
+          new Templates(db.pool(), submissions), new Analytics(db.pool()),
+          () -> db.pool().query("SELECT 1").execute());
+      HttpVerticle http = new HttpVerticle(AppConfig.section(conf, "http"), AppConfig.section(conf, "sse"), services,
+          registry, ttlHours * 3600);
+      // Order matters: the supervisor reconciles this node's jobs before the scheduler may start any,
+      // and HTTP opens last, when every service it asks is listening.
       return auth.bootstrapAdmin(authConf.getString("admin_password", ""))
-          .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, models, results, launcher, nodeId, graceMs)))
-          .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(), tailChars, jobRepo,
-              AppConfig.section(conf, "logs").getLong("batch_ms", 150L),
-              AppConfig.section(conf, "logs").getLong("progress_persist_ms", 1000L))))
-          .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, nodeId,
+          .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, models, results, launcher, nodeId,
+              graceMs)))
+          .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(),
+              logsConf.getInteger("tail_chars", 20_000), jobRepo, logsConf.getLong("batch_ms", 150L),
+              logsConf.getLong("progress_persist_ms", 1000L))))
+          .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, ledger, nodeId,
               AppConfig.section(conf, "scheduler").getLong("tick_ms", 2000L))))
-          .compose(v -> vertx.deployVerticle(poller)) // cloud jobs (issue 4)
+          .compose(v -> vertx.deployVerticle(new ProvidersVerticle(cloud, polling, nodeId)))
           .compose(v -> vertx.deployVerticle(http))
           .map(v -> new Trainyard(vertx, db, http, nodeId))
           .recover(err -> db.close(vertx).transform(x -> Future.failedFuture(err)));

@@ -1,7 +1,7 @@
 package io.trainyard.auth;
 
-import io.trainyard.http.ApiException;
-import io.trainyard.http.Validation;
+import io.trainyard.domain.DomainException;
+import io.trainyard.domain.Validation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -85,7 +85,7 @@ public final class AuthService {
       return ok && row.isPresent() ? Optional.of(UserRepository.from(row.get())) : Optional.<User>empty();
     }, false)).compose(user -> {
       if (user.isEmpty()) {
-        return Future.failedFuture(new ApiException(401, "Invalid username or password"));
+        return Future.failedFuture(new DomainException(DomainException.Kind.UNAUTHENTICATED, "Invalid username or password"));
       }
       return tokens.issue(user.get().id())
           .map(token -> new JsonObject().put("token", token).put("user", user.get().toJson()));
@@ -110,7 +110,7 @@ public final class AuthService {
     return hash((String) body.getValue("password"))
         .compose(h -> users.create((String) name, h, Boolean.TRUE.equals(admin), mode == null ? "serial" : mode))
         .recover(err -> err instanceof UserRepository.DuplicateUserException
-            ? Future.failedFuture(new ApiException(409, "username already exists"))
+            ? Future.failedFuture(DomainException.conflict("username already exists"))
             : Future.failedFuture(err));
   }
 
@@ -118,7 +118,7 @@ public final class AuthService {
   public Future<User> updateUser(User caller, String callerToken, long targetId, JsonObject body) {
     boolean self = caller.id() == targetId;
     if (!self && !caller.isAdmin()) {
-      return Future.failedFuture(ApiException.notFound("User not found"));
+      return Future.failedFuture(DomainException.notFound("User not found"));
     }
     Validation v = new Validation();
     String mode = mode(v, body.getValue("schedule_mode"));
@@ -141,7 +141,7 @@ public final class AuthService {
     v.throwIfInvalid();
     Future<String> hashed = pass == null ? Future.succeededFuture(null) : hash((String) pass);
     return hashed.compose(h -> users.update(targetId, mode, h, (Boolean) admin))
-        .compose(u -> u.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(ApiException.notFound("User not found"))))
+        .compose(u -> u.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(DomainException.notFound("User not found"))))
         // A new password ends every other session of that user (a reset after a compromise must lock
         // the attacker out); the caller's own session survives changing their own password.
         .compose(u -> pass == null ? Future.succeededFuture(u)

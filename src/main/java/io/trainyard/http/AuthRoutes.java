@@ -1,6 +1,5 @@
 package io.trainyard.http;
 
-import io.trainyard.auth.AuthHandler;
 import io.trainyard.auth.AuthService;
 import io.trainyard.auth.User;
 import io.trainyard.scheduler.SchedulerApi;

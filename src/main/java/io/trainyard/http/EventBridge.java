@@ -1,7 +1,5 @@
 package io.trainyard.http;
 
-import io.trainyard.auth.AuthHandler;
-import io.trainyard.auth.OriginPolicy;
 import io.trainyard.auth.TokenRepository;
 import io.trainyard.auth.User;
 import io.trainyard.jobs.JobEvents;

@@ -1,13 +1,13 @@
 package io.trainyard.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.trainyard.auth.AuthHandler;
 import io.trainyard.auth.AuthService;
-import io.trainyard.auth.OriginPolicy;
 import io.trainyard.jobs.Analytics;
+import io.trainyard.jobs.Artifacts;
 import io.trainyard.jobs.BulkActions;
 import io.trainyard.jobs.JobService;
 import io.trainyard.jobs.Templates;
+import io.trainyard.logs.LogService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -16,36 +16,37 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.sqlclient.Pool;
+import java.util.function.Supplier;
 
-/** Routing, auth, validation and problem+json; the business work lives behind {@link JobService}. */
+/**
+ * Routing, auth, parsing and problem+json. Handlers parse, call one domain service and map its
+ * answer; the business work lives behind the services, and cloud work behind the providers verticle.
+ */
 public final class HttpVerticle extends VerticleBase {
+  /** The domain services the routes call, built by the composition root. */
+  public record Services(AuthService auth, JobService jobs, LogService logs, Artifacts artifacts, BulkActions bulk,
+                         Templates templates, Analytics analytics, Supplier<Future<?>> databaseCheck) {
+  }
+
   private final JsonObject http;
+  private final Services services;
   private final AuthService auth;
   private final JobService jobs;
-  private final Pool pool;
   private final PrometheusMeterRegistry registry;
   private final JsonObject sse;
   private final long sessionSeconds;
+  private final CloudRoutes cloud = new CloudRoutes();
   private HttpServer server;
-  // Cloud jobs (issue 4): set by the composition root; null = no cloud routes.
-  private CloudRoutes cloud;
 
-  public HttpVerticle(JsonObject http, JsonObject sse, AuthService auth, JobService jobs, Pool pool, PrometheusMeterRegistry registry,
+  public HttpVerticle(JsonObject http, JsonObject sse, Services services, PrometheusMeterRegistry registry,
                       long sessionSeconds) {
     this.http = http;
     this.sse = sse;
-    this.auth = auth;
-    this.jobs = jobs;
-    this.pool = pool;
+    this.services = services;
+    this.auth = services.auth();
+    this.jobs = services.jobs();
     this.registry = registry;
     this.sessionSeconds = sessionSeconds;
-  }
-
-  /** Mounts the cloud job routes: webhooks before the session check (they authenticate by signature), the rest after. */
-  public HttpVerticle cloud(CloudRoutes routes) {
-    this.cloud = routes;
-    return this;
   }
 
   /** The port actually bound (useful with port 0). */
@@ -75,19 +76,14 @@ public final class HttpVerticle extends VerticleBase {
     AuthRoutes authRoutes = new AuthRoutes(auth, sessionSeconds);
     authRoutes.mountPublic(router);
     new EventBridge(vertx, auth.tokens(), jobs.repository(), origins).mount(router);
-    if (cloud != null) {
-      cloud.mountPublic(router); // POST /api/webhooks/{provider}: no session, the signature is the authentication
-    }
+    cloud.mountPublic(router); // POST /api/webhooks/{provider}: no session, the signature is the authentication
     router.route("/api/*").handler(new AuthHandler(auth.tokens(), origins));
     authRoutes.mount(router);
     new EventStream(sse.getInteger("max_streams_per_address", 5), sse.getLong("heartbeat_seconds", 15L) * 1000).mount(router);
-    new ManagementRoutes(jobs, new BulkActions(jobs, pool), new Templates(pool, jobs.submissions()), new Analytics(pool))
-        .mount(router);
-    new JobRoutes(jobs).mount(router);
-    new ArtifactRoutes(jobs).mount(router);
-    if (cloud != null) {
-      cloud.mount(router);
-    }
+    new ManagementRoutes(jobs, services.bulk(), services.templates(), services.analytics()).mount(router);
+    new JobRoutes(jobs, services.logs()).mount(router);
+    new ArtifactRoutes(services.artifacts()).mount(router);
+    cloud.mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound("No such route: " + ctx.request().path())));
     router.route().failureHandler(Problems::handle);
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
@@ -113,7 +109,7 @@ public final class HttpVerticle extends VerticleBase {
     Future<JsonObject> poller = vertx.eventBus().<JsonObject>request(io.trainyard.providers.ProvidersApi.POLLER_STATUS,
             null, new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2000).setLocalOnly(true))
         .map(m -> m.body()).otherwise((JsonObject) null);
-    pool.query("SELECT 1").execute()
+    services.databaseCheck().get()
         .map("ok").otherwise("down")
         .compose(db -> poller.map(db))
         .onSuccess(db -> ctx.response().setStatusCode("ok".equals(db) ? 200 : 503).putHeader("Content-Type", "application/json")

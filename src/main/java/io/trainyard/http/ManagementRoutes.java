@@ -1,18 +1,17 @@
 package io.trainyard.http;
 
-import io.trainyard.auth.AuthHandler;
+import io.trainyard.domain.Validation;
 import io.trainyard.jobs.Analytics;
 import io.trainyard.jobs.BulkActions;
 import io.trainyard.jobs.JobService;
+import io.trainyard.jobs.JobType;
 import io.trainyard.jobs.Templates;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Set;
 
 /** Job management at scale: counts, bulk actions, archive, rerun, shards, templates, analytics. */
 final class ManagementRoutes {
-  private static final Set<String> TYPES = Set.of("train", "predict", "sweep", "cloud");
   private final JobService jobs;
   private final BulkActions bulk;
   private final Templates templates;
@@ -58,7 +57,7 @@ final class ManagementRoutes {
         v.add("days", "must be an integer from 1 to 366");
       }
       String type = ctx.request().getParam("job_type");
-      if (type != null && !type.isBlank() && !TYPES.contains(type)) {
+      if (type != null && !type.isBlank() && !JobType.isWire(type)) {
         v.add("job_type", "must be one of train, predict, sweep, cloud");
       }
       v.throwIfInvalid();

@@ -1,6 +1,7 @@
 package io.trainyard.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.trainyard.domain.DomainException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,7 @@ public final class Problems {
   }
 
   public static void handle(RoutingContext ctx) {
-    Throwable err = ctx.failure();
+    Throwable err = DomainException.fromReply(ctx.failure());
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String detail = null;
     JsonObject extra = null;
@@ -27,6 +28,12 @@ public final class Problems {
       detail = api.getMessage();
       if (api.errors() != null) {
         extra = new JsonObject().put("errors", api.errors());
+      }
+    } else if (err instanceof DomainException d) {
+      status = d.kind().code;
+      detail = d.getMessage();
+      if (!d.errors().isEmpty()) {
+        extra = new JsonObject().put("errors", d.toJson().getJsonArray("errors"));
       }
     } else if (err instanceof HttpException http) {
       status = http.getStatusCode();

@@ -1,8 +1,8 @@
 package io.trainyard.jobs;
 
 import io.trainyard.auth.User;
-import io.trainyard.http.ApiException;
-import io.trainyard.http.Validation;
+import io.trainyard.domain.DomainException;
+import io.trainyard.domain.Validation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +20,6 @@ import java.util.Set;
  */
 public final class BulkActions {
   public static final int MAX_IDS = 1000;
-  private static final Set<String> ACTIVE = Set.of("queued", "running", "pending");
   private final JobService service;
   private final Pool pool;
 
@@ -61,9 +60,9 @@ public final class BulkActions {
         deleted.add(id);
         return (Void) null;
       }).recover(err -> {
-        if (err instanceof ApiException api && api.status() == 404) {
+        if (err instanceof DomainException d && d.kind() == DomainException.Kind.NOT_FOUND) {
           missing.add(id);
-        } else if (err instanceof ApiException api && api.status() == 400) {
+        } else if (err instanceof DomainException d && d.kind() == DomainException.Kind.INVALID) {
           active.add(id);
         } else {
           return Future.failedFuture(err);
@@ -92,7 +91,7 @@ public final class BulkActions {
             String s = status.get(id);
             if (s == null) {
               missing.add(id);
-            } else if (ACTIVE.contains(s)) {
+            } else if (JobStatus.of(s).isActive()) {
               active.add(id);
             } else {
               archivable.add(id);
@@ -100,7 +99,7 @@ public final class BulkActions {
           }
           return pool.preparedQuery("""
                   UPDATE jobs SET archived_at = coalesce(archived_at, clock_timestamp())
-                  WHERE job_id = ANY($1) AND status IN ('success', 'failed', 'canceled')""")
+                  WHERE job_id = ANY($1) AND status IN """ + JobStatus.sql(JobStatus.terminal()))
               .execute(Tuple.of(archivable.toArray(new String[0])))
               .map(v -> new JsonObject().put("archived", new JsonArray(archivable)).put("missing", missing)
                   .put("skipped_active", active).put("count", archivable.size()));
@@ -111,7 +110,7 @@ public final class BulkActions {
     return service.visible(user, jobId).compose(job -> pool.preparedQuery(
             "UPDATE jobs SET archived_at = NULL WHERE job_id = $1").execute(Tuple.of(jobId)))
         .compose(v -> service.visible(user, jobId))
-        .map(job -> new JsonObject().put("job", job));
+        .map(job -> new JsonObject().put("job", job.toJson()));
   }
 
   /** Archives the caller's finished jobs last updated at or before now minus {@code hours}. */
@@ -119,7 +118,8 @@ public final class BulkActions {
     Long owner = JobService.scope(user);
     return pool.preparedQuery("""
             UPDATE jobs SET archived_at = clock_timestamp()
-            WHERE archived_at IS NULL AND status IN ('success', 'failed', 'canceled')
+            WHERE archived_at IS NULL AND status IN """ + JobStatus.sql(JobStatus.terminal()) + """
+
               AND updated_at <= clock_timestamp() - make_interval(secs => $1)
               AND ($2::bigint IS NULL OR owner_user_id = $2)
             RETURNING job_id""")
@@ -129,7 +129,8 @@ public final class BulkActions {
           archived.forEach(r -> ids.add(r.getString(0)));
           Future<JsonArray> skipped = terminalOnly ? Future.succeededFuture(new JsonArray())
               : pool.preparedQuery("""
-                      SELECT job_id FROM jobs WHERE archived_at IS NULL AND status IN ('queued', 'running', 'pending')
+                      SELECT job_id FROM jobs WHERE archived_at IS NULL AND status IN """ + JobStatus.sql(JobStatus.active()) + """
+
                         AND updated_at <= clock_timestamp() - make_interval(secs => $1)
                         AND ($2::bigint IS NULL OR owner_user_id = $2)""")
                   .execute(Tuple.of(hours * 3600, owner))

@@ -1,6 +1,5 @@
 package io.trainyard.jobs;
 
-import io.trainyard.demo.DemoData;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -18,23 +17,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * modification time, so dropping a CSV in makes it available without a restart. Blocking.
  */
 public final class DatasetCatalog {
+  /** A dataset's shape: feature columns, target columns, data rows. */
+  public record Shape(int geneSize, int outputDim, int rows) {
+  }
+
+  /**
+   * Reads a dataset file's shape (blocking), failing on a malformed file. The job programs own the
+   * file format, so the composition root passes their reader in rather than jobs/ importing them.
+   */
+  @FunctionalInterface
+  public interface ShapeReader {
+    Shape read(Path csv) throws IOException;
+  }
+
   private final Path dir;
+  private final ShapeReader reader;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-  private record Cached(FileTime mtime, DemoData.Info info) {
+  private record Cached(FileTime mtime, Shape info) {
   }
 
-  public DatasetCatalog(Path dir) {
+  public DatasetCatalog(Path dir, ShapeReader reader) {
     this.dir = dir;
-  }
-
-  /** Creates the directory and the {@code demo} dataset a fresh installation has. */
-  public void ensureDemo() throws IOException {
-    Files.createDirectories(dir);
-    Path demo = dir.resolve("demo.csv");
-    if (!Files.exists(demo)) {
-      DemoData.writeDemo(demo);
-    }
+    this.reader = reader;
   }
 
   public Path path(String datasetId) {
@@ -42,7 +47,7 @@ public final class DatasetCatalog {
   }
 
   /** The shape of a dataset, if it exists and is readable. */
-  public Optional<DemoData.Info> describe(String datasetId) {
+  public Optional<Shape> describe(String datasetId) {
     if (!Ids.plausible(datasetId.replace('.', '_'))) {
       return Optional.empty();
     }
@@ -54,7 +59,7 @@ public final class DatasetCatalog {
       FileTime mtime = Files.getLastModifiedTime(file);
       Cached c = cache.get(datasetId);
       if (c == null || !c.mtime().equals(mtime)) {
-        c = new Cached(mtime, DemoData.describe(file));
+        c = new Cached(mtime, reader.read(file));
         cache.put(datasetId, c);
       }
       return Optional.of(c.info());

@@ -4,8 +4,9 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The push contract: status changes go to the owner's address and to {@code jobs.all}. Callers
- * publish only after PostgreSQL holds the state, so nobody sees a state the database does not.
+ * The push contract: a job's changes go to its owner's address and to {@code jobs.all}. Status
+ * changes are published only by {@link JobLedger}, after PostgreSQL holds them, so nobody sees a
+ * state the database does not; progress and log events come from whoever follows the job.
  */
 public final class JobEvents {
   /** Status and progress of every job of one user. */
@@ -18,29 +19,17 @@ public final class JobEvents {
   private JobEvents() {
   }
 
-  public static void statusChanged(EventBus bus, JsonObject job) {
-    JsonObject event = new JsonObject().put("type", "job_status_changed").put("job_id", job.getString("job_id"))
-        .put("status", job.getString("status")).put("job", job);
-    publish(bus, job.getLong("owner_user_id"), event);
-  }
-
-  /**
-   * Publishes a job's change and, for a sweep shard, its parent's (whose status the database derives
-   * from its shards).
-   */
-  public static void statusChanged(EventBus bus, JsonObject job, JobRepository jobs) {
-    statusChanged(bus, job);
-    String parent = job.getString("parent_id");
-    if (parent != null) {
-      jobs.find(parent, null).onSuccess(p -> p.ifPresent(j -> statusChanged(bus, j)));
-    }
+  static void statusChanged(EventBus bus, Job job) {
+    JsonObject event = new JsonObject().put("type", "job_status_changed").put("job_id", job.id())
+        .put("status", job.status().wire()).put("job", job.toJson());
+    publish(bus, job.ownerId(), event);
   }
 
   public static void progress(EventBus bus, long owner, JsonObject event) {
     publish(bus, owner, event);
   }
 
-  private static void publish(EventBus bus, Long owner, JsonObject event) {
+  private static void publish(EventBus bus, long owner, JsonObject event) {
     bus.publish(USER_PREFIX + owner, event);
     bus.publish(ALL, event);
   }

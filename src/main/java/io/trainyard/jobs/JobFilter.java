@@ -1,20 +1,17 @@
 package io.trainyard.jobs;
 
-import io.trainyard.http.Validation;
+import io.trainyard.domain.Validation;
 import io.vertx.core.MultiMap;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The list query: filters, visibility and paging, validated from query parameters. */
 public record JobFilter(List<String> statuses, String jobType, String provider, Long owner, boolean archived,
                         int limit, long offset, Cursor cursor) {
-  private static final Set<String> STATUSES = Set.of("pending", "queued", "running", "success", "failed", "canceled");
   private static final Map<String, String> ALIASES = Map.of("completed", "success", "cancelled", "canceled");
-  private static final Set<String> TYPES = Set.of("train", "predict", "sweep", "cloud");
 
   /** A filter without a cursor (offset paging). */
   public JobFilter(List<String> statuses, String jobType, String provider, Long owner, boolean archived, int limit, long offset) {
@@ -29,7 +26,7 @@ public record JobFilter(List<String> statuses, String jobType, String provider, 
     if (status != null && !status.isBlank()) {
       for (String s : status.split(",")) {
         String norm = ALIASES.getOrDefault(s.trim().toLowerCase(), s.trim().toLowerCase());
-        if (!STATUSES.contains(norm)) {
+        if (!JobStatus.isWire(norm)) {
           v.add("status", "unknown status '" + s.trim() + "'");
         } else {
           statuses.add(norm);
@@ -37,7 +34,7 @@ public record JobFilter(List<String> statuses, String jobType, String provider, 
       }
     }
     String type = blankToNull(q.get("job_type"));
-    if (type != null && !TYPES.contains(type)) {
+    if (type != null && !JobType.isWire(type)) {
       v.add("job_type", "must be one of train, predict, sweep, cloud");
     }
     String provider = blankToNull(q.get("provider"));

@@ -1,6 +1,6 @@
 package io.trainyard.jobs;
 
-import io.trainyard.http.Validation;
+import io.trainyard.domain.Validation;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;

@@ -1,61 +1,42 @@
 package io.trainyard.jobs;
 
-import io.trainyard.store.Times;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 
-/** Maps a jobs row (plus the queue columns of {@link JobRepository#SELECT}) to the contract's JobRecord. */
+/**
+ * Maps a jobs row to a {@link Job}. Rows read through {@link JobRepository#SELECT} also carry the
+ * queue columns a queued job's position and waiting reason come from; rows a transition returns
+ * (RETURNING *) do not, and their queue fields stay empty, as an event needs none.
+ */
 final class JobRows {
   private JobRows() {
   }
 
-  static JsonObject toJson(Row r, Limits limits) {
-    String status = r.getString("status");
-    JsonObject job = new JsonObject()
-        .put("job_id", r.getString("job_id"))
-        .put("job_type", r.getString("job_type"))
-        .put("provider", r.getString("provider"))
-        .put("status", status)
-        .put("owner_user_id", r.getLong("owner_user_id"))
-        .put("params", r.getJsonObject("params"))
-        .put("priority", r.getInteger("priority"))
-        .put("depends_on", r.getString("depends_on"))
-        .put("parent_id", r.getString("parent_id"))
-        .put("cancel_requested", r.getBoolean("cancel_requested"))
-        .put("created_at", Times.iso(r.getOffsetDateTime("created_at")))
-        .put("started_at", Times.iso(r.getOffsetDateTime("started_at")))
-        .put("finished_at", Times.iso(r.getOffsetDateTime("finished_at")))
-        .put("updated_at", Times.iso(r.getOffsetDateTime("updated_at")))
-        .put("archived_at", Times.iso(r.getOffsetDateTime("archived_at")))
-        .put("pid", r.getInteger("pid"))
-        .put("node_id", r.getString("node_id"))
-        .put("exit_code", r.getInteger("exit_code"))
-        .put("error", r.getString("error"))
-        .put("log_path", r.getString("log_path"))
-        .put("artifacts_dir", r.getString("artifacts_dir"))
-        .put("stage", r.getString("stage"))
-        .put("progress", r.getDouble("progress"))
-        .put("eta_seconds", r.getLong("eta_seconds"))
-        .put("last_log", r.getString("last_log"))
-        .put("queue_position", null)
-        .put("waiting_reason", null)
-        .put("model_id", r.getString("model_id"))
-        .put("result_id", r.getString("result_id"))
-        .put("result_summary", r.getJsonObject("result_summary"))
-        .put("external_id", r.getString("external_id"))
-        .put("cost_usd", r.getDouble("cost_usd"))
-        .put("hardware", r.getString("hardware"));
-    if ("queued".equals(status) && r.getLong("queue_position") != null) {
-      long position = r.getLong("queue_position");
-      job.put("queue_position", position);
+  static Job toJob(Row r, Limits limits) {
+    JobStatus status = JobStatus.of(r.getString("status"));
+    JobType type = JobType.of(r.getString("job_type"));
+    Long position = null;
+    String reason = null;
+    boolean queueColumns = r.getColumnIndex("queue_position") >= 0;
+    if (status == JobStatus.QUEUED && queueColumns && r.getLong("queue_position") != null) {
+      position = r.getLong("queue_position");
       String dep = r.getString("dep_status");
-      job.put("waiting_reason", dep != null && !"success".equals(dep)
+      reason = dep != null && !JobStatus.SUCCESS.wire().equals(dep)
           ? "waiting for job " + r.getString("depends_on") + " (" + dep + ")"
-          : waitingReason(r, limits, position));
-    } else if ("queued".equals(status) && "sweep".equals(r.getString("job_type"))) {
-      job.put("waiting_reason", "waiting for its shards to start");
+          : waitingReason(r, limits, position);
+    } else if (status == JobStatus.QUEUED && type == JobType.SWEEP) {
+      reason = "waiting for its shards to start";
     }
-    return job;
+    return new Job(r.getString("job_id"), type, r.getString("provider"), status, r.getLong("owner_user_id"),
+        r.getJsonObject("params"), r.getInteger("priority"), r.getString("depends_on"), r.getString("parent_id"),
+        r.getBoolean("cancel_requested"),
+        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"),
+        r.getOffsetDateTime("updated_at"), r.getOffsetDateTime("archived_at"),
+        r.getInteger("pid"), r.getString("node_id"), r.getInteger("exit_code"), r.getString("error"),
+        r.getString("log_path"), r.getString("artifacts_dir"),
+        r.getString("stage"), r.getDouble("progress"), r.getLong("eta_seconds"), r.getString("last_log"),
+        position, reason,
+        r.getString("model_id"), r.getString("result_id"), r.getJsonObject("result_summary"),
+        r.getString("external_id"), r.getDouble("cost_usd"), r.getString("hardware"));
   }
 
   /** Says in words why a queued job has not started, in the order the scheduler checks. */

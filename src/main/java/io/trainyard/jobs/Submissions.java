@@ -1,9 +1,8 @@
 package io.trainyard.jobs;
 
 import io.trainyard.auth.User;
-import io.trainyard.http.ApiException;
-import io.trainyard.http.Validation;
-import io.trainyard.scheduler.SchedulerApi;
+import io.trainyard.domain.DomainException;
+import io.trainyard.domain.Validation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -29,15 +28,17 @@ public final class Submissions {
 
   private final Vertx vertx;
   private final JobRepository jobs;
+  private final JobLedger ledger;
   private final ModelRepository models;
   private final DatasetCatalog datasets;
   private final JobPaths paths;
   private final int defaultEpochs;
 
-  public Submissions(Vertx vertx, JobRepository jobs, ModelRepository models, DatasetCatalog datasets, JobPaths paths,
-                     int defaultEpochs) {
+  public Submissions(Vertx vertx, JobRepository jobs, JobLedger ledger, ModelRepository models, DatasetCatalog datasets,
+                     JobPaths paths, int defaultEpochs) {
     this.vertx = vertx;
     this.jobs = jobs;
+    this.ledger = ledger;
     this.models = models;
     this.datasets = datasets;
     this.paths = paths;
@@ -45,7 +46,7 @@ public final class Submissions {
   }
 
   /** A validated submission: type, normalized params, priority, dependency, sweep axes. */
-  public record Plan(String type, JsonObject params, int priority, String dependsOn, Map<String, List<Object>> sweep) {
+  public record Plan(JobType type, JsonObject params, int priority, String dependsOn, Map<String, List<Object>> sweep) {
     /** What a template or rerun stores: the params plus priority, dependency and sweep as given. */
     public JsonObject asBody() {
       JsonObject body = params.copy();
@@ -69,15 +70,15 @@ public final class Submissions {
   }
 
   /** Validates a submission of the given type without creating anything. */
-  public Future<Plan> plan(User user, String type, JsonObject body) {
+  public Future<Plan> plan(User user, JobType type, JsonObject body) {
     return switch (type) {
-      case "train" -> planTrain(user, body);
-      case "predict" -> planPredict(user, body);
-      default -> Future.failedFuture(ApiException.invalid("job_type", "must be train or predict"));
+      case TRAIN -> planTrain(user, body);
+      case PREDICT -> planPredict(user, body);
+      default -> Future.failedFuture(DomainException.invalid("job_type", "must be train or predict"));
     };
   }
 
-  public Future<JsonObject> submit(User user, String type, JsonObject body) {
+  public Future<Job> submit(User user, JobType type, JsonObject body) {
     return plan(user, type, body).compose(p -> create(user, p));
   }
 
@@ -98,7 +99,7 @@ public final class Submissions {
         .compose(x -> checkDependency(user, v, dependsOn))
         .map(dep -> {
           v.throwIfInvalid();
-          return new Plan("train", params, priority, dependsOn, sweep);
+          return new Plan(JobType.TRAIN, params, priority, dependsOn, sweep);
         });
   }
 
@@ -140,12 +141,12 @@ public final class Submissions {
     return model.compose(x -> checkDataset(v, dataset))
         .compose(x -> checkDependency(user, v, dependsOn))
         .map(dep -> {
-          boolean fromDependency = dep.isPresent() && "train".equals(dep.get().getString("job_type"));
+          boolean fromDependency = dep.isPresent() && dep.get().type() == JobType.TRAIN;
           if (!hasId && !hasPath && !fromDependency) {
             v.add("model_id", "is required (or model_path, or depends_on naming a train job)");
           }
           v.throwIfInvalid();
-          return new Plan("predict", params, priority, dependsOn, null);
+          return new Plan(JobType.PREDICT, params, priority, dependsOn, null);
         });
   }
 
@@ -195,7 +196,7 @@ public final class Submissions {
   }
 
   /** The dependency must be a job the user may see, and its chain must end (no cycle, bounded depth). */
-  private Future<Optional<JsonObject>> checkDependency(User user, Validation v, String dependsOn) {
+  private Future<Optional<Job>> checkDependency(User user, Validation v, String dependsOn) {
     if (dependsOn == null) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -228,45 +229,41 @@ public final class Submissions {
   }
 
   /** Writes the plan's job(s): one job, or a sweep parent with one shard per combination. */
-  public Future<JsonObject> create(User user, Plan p) {
-    List<JobRepository.NewJob> batch = new ArrayList<>();
+  public Future<Job> create(User user, Plan p) {
+    List<JobLedger.NewJob> batch = new ArrayList<>();
     if (p.sweep() == null) {
       batch.add(newJob(user, p.type(), p.params(), p.priority(), p.dependsOn(), null));
     } else {
       JsonObject parentParams = p.params().copy().put("sweep", p.asBody().getJsonObject("sweep"));
-      JobRepository.NewJob parent = newJob(user, "sweep", parentParams, p.priority(), p.dependsOn(), null);
+      JobLedger.NewJob parent = newJob(user, JobType.SWEEP, parentParams, p.priority(), p.dependsOn(), null);
       batch.add(parent);
       for (JsonObject combo : combinations(p.sweep())) {
         batch.add(newJob(user, p.type(), p.params().copy().mergeIn(combo), p.priority(), p.dependsOn(), parent.jobId()));
       }
     }
     return vertx.executeBlocking(() -> {
-      for (JobRepository.NewJob j : batch) {
+      for (JobLedger.NewJob j : batch) {
         Files.createDirectories(paths.jobDir(j.jobId()));
       }
       return null;
-    }, false).compose(x -> jobs.insertQueued(batch)).map(created -> {
-      created.forEach(j -> JobEvents.statusChanged(vertx.eventBus(), j));
-      vertx.eventBus().send(SchedulerApi.WAKE, null);
-      return created.get(0);
-    });
+    }, false).compose(x -> ledger.queue(batch)).map(created -> created.get(0));
   }
 
   /** A new job with the same type, params and priority (not depends_on), owned by the caller. */
-  public Future<JsonObject> rerun(User user, JsonObject job) {
-    String type = job.getString("job_type");
-    JsonObject params = job.getJsonObject("params").copy();
-    if ("sweep".equals(type)) {
+  public Future<Job> rerun(User user, Job job) {
+    JobType type = job.type();
+    JsonObject params = job.paramsOrEmpty().copy();
+    if (type == JobType.SWEEP) {
       JsonObject sweepAxes = (JsonObject) params.remove("sweep");
-      return submit(user, "train", clean(params).put("sweep", sweepAxes).put("priority", job.getInteger("priority")));
+      return submit(user, JobType.TRAIN, clean(params).put("sweep", sweepAxes).put("priority", job.priority()));
     }
-    if (!"train".equals(type) && !"predict".equals(type)) {
-      return Future.failedFuture(ApiException.badRequest("Jobs of type " + type + " cannot be rerun here; submit them again"));
+    if (!type.isLocalProgram()) {
+      return Future.failedFuture(DomainException.refused("Jobs of type " + type + " cannot be rerun here; submit them again"));
     }
-    if ("predict".equals(type) && params.getString("model_id") != null) {
+    if (type == JobType.PREDICT && params.getString("model_id") != null) {
       params.remove("model_path"); // the model by id, re-resolved (and re-checked) now
     }
-    return submit(user, type, clean(params).put("priority", job.getInteger("priority")));
+    return submit(user, type, clean(params).put("priority", job.priority()));
   }
 
   private static JsonObject clean(JsonObject params) {
@@ -274,10 +271,10 @@ public final class Submissions {
     return params;
   }
 
-  private JobRepository.NewJob newJob(User user, String type, JsonObject params, int priority, String dependsOn,
-                                      String parent) {
+  private JobLedger.NewJob newJob(User user, JobType type, JsonObject params, int priority, String dependsOn,
+                                  String parent) {
     String id = Ids.job();
-    return new JobRepository.NewJob(id, type, user.id(), params, priority, dependsOn, parent,
+    return new JobLedger.NewJob(id, type, user.id(), params, priority, dependsOn, parent,
         paths.logFile(id).toString(), paths.jobDir(id).toString());
   }
 

@@ -1,8 +1,8 @@
 package io.trainyard.jobs;
 
 import io.trainyard.auth.User;
-import io.trainyard.http.ApiException;
-import io.trainyard.http.Validation;
+import io.trainyard.domain.DomainException;
+import io.trainyard.domain.Validation;
 import io.trainyard.store.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -32,7 +32,8 @@ public final class Templates {
       v.add("name", "must be a string of 1 to 100 characters");
     }
     Object type = body.getValue("job_type");
-    if (!"train".equals(type) && !"predict".equals(type)) {
+    JobType jobType = type instanceof String t && JobType.isWire(t) ? JobType.of(t) : null;
+    if (jobType == null || !jobType.isLocalProgram()) {
       v.add("job_type", "must be train or predict");
     }
     Object params = body.getValue("params");
@@ -42,7 +43,7 @@ public final class Templates {
     body.fieldNames().stream().filter(f -> !f.equals("name") && !f.equals("job_type") && !f.equals("params")).sorted()
         .forEach(f -> v.add(f, "unknown field"));
     v.throwIfInvalid();
-    return submissions.plan(user, (String) type, (JsonObject) params)
+    return submissions.plan(user, jobType, (JsonObject) params)
         .recover(err -> Future.failedFuture(prefixed(err)))
         .compose(plan -> pool.preparedQuery("""
                 INSERT INTO templates(template_id, owner_user_id, name, job_type, params) VALUES ($1,$2,$3,$4,$5)
@@ -50,7 +51,7 @@ public final class Templates {
             .execute(Tuple.of("tpl_" + Ids.ulid(), user.id(), ((String) name).strip(), type, plan.asBody())))
         .map(rows -> new JsonObject().put("template", toJson(rows.iterator().next())))
         .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? Future.failedFuture(new ApiException(409, "name: a template with this name exists"))
+            ? Future.failedFuture(DomainException.conflict("name: a template with this name exists"))
             : Future.failedFuture(err));
   }
 
@@ -66,11 +67,11 @@ public final class Templates {
 
   public Future<JsonObject> delete(User user, String id) {
     if (!Ids.plausible(id)) {
-      return Future.failedFuture(ApiException.notFound("Template not found"));
+      return Future.failedFuture(DomainException.notFound("Template not found"));
     }
     return pool.preparedQuery("DELETE FROM templates WHERE template_id = $1 AND owner_user_id = $2")
         .execute(Tuple.of(id, user.id()))
-        .compose(r -> r.rowCount() == 0 ? Future.failedFuture(ApiException.notFound("Template not found"))
+        .compose(r -> r.rowCount() == 0 ? Future.failedFuture(DomainException.notFound("Template not found"))
             : Future.succeededFuture(new JsonObject().put("deleted", true)));
   }
 
@@ -78,35 +79,31 @@ public final class Templates {
   public Future<JsonObject> submit(User user, String id, JsonObject body) {
     Object overrides = body.getValue("overrides", new JsonObject());
     if (!Ids.plausible(id)) {
-      return Future.failedFuture(ApiException.notFound("Template not found"));
+      return Future.failedFuture(DomainException.notFound("Template not found"));
     }
     if (!(overrides instanceof JsonObject o)) {
-      return Future.failedFuture(ApiException.invalid("overrides", "must be an object of job parameters"));
+      return Future.failedFuture(DomainException.invalid("overrides", "must be an object of job parameters"));
     }
     return pool.preparedQuery("SELECT * FROM templates WHERE template_id = $1 AND owner_user_id = $2")
         .execute(Tuple.of(id, user.id()))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.notFound("Template not found"));
+            return Future.failedFuture(DomainException.notFound("Template not found"));
           }
           Row r = rows.iterator().next();
           JsonObject merged = r.getJsonObject("params").copy().mergeIn(o);
-          return submissions.submit(user, r.getString("job_type"), merged);
+          return submissions.submit(user, JobType.of(r.getString("job_type")), merged);
         })
-        .map(job -> new JsonObject().put("job", job));
+        .map(job -> new JsonObject().put("job", job.toJson()));
   }
 
   /** Validation errors of the params, named as params.<field>. */
   private static Throwable prefixed(Throwable err) {
-    if (!(err instanceof ApiException api) || api.errors() == null) {
+    if (!(err instanceof DomainException d) || d.errors().isEmpty()) {
       return err;
     }
-    JsonArray errors = new JsonArray();
-    api.errors().forEach(e -> {
-      JsonObject o = ((JsonObject) e).copy();
-      errors.add(o.put("field", "params." + o.getString("field")));
-    });
-    return new ApiException(api.status(), "params: " + api.getMessage(), errors);
+    return new DomainException(d.kind(), "params: " + d.getMessage(), d.errors().stream()
+        .map(e -> new DomainException.FieldError("params." + e.field(), e.message())).toList());
   }
 
   static JsonObject toJson(Row r) {

@@ -1,8 +1,9 @@
 package io.trainyard.providers;
 
 import io.trainyard.auth.User;
-import io.trainyard.http.Validation;
+import io.trainyard.domain.Validation;
 import io.trainyard.jobs.Ids;
+import io.trainyard.jobs.Job;
 import io.trainyard.jobs.JobPaths;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,7 +42,7 @@ final class CloudSubmissions {
   }
 
   /** {@code POST /api/cloud/jobs}: validates, records a pending job, submits, answers the acknowledged job. */
-  Future<JsonObject> submit(User user, JsonObject body) {
+  Future<Job> submit(User user, JsonObject body) {
     Validation v = new Validation();
     body.fieldNames().stream().filter(f -> !FIELDS.contains(f)).sorted()
         .forEach(f -> v.add(f, "unknown field (allowed: destination, hardware, input, kind, provider, version)"));
@@ -88,7 +89,7 @@ final class CloudSubmissions {
     Path dir = paths.jobDir(jobId);
     String name = providerName;
     return vertx.executeBlocking(() -> Files.createDirectories(dir), false)
-        .compose(d -> repo.insertPending(jobId, name, user.id(), spec.params(), hardware, paths.logFile(jobId).toString(),
+        .compose(d -> cloud.ledger().pending(jobId, name, user.id(), spec.params(), hardware, paths.logFile(jobId).toString(),
             dir.toString()))
         .compose(x -> provider.create(spec).transform(ar -> {
           if (ar.succeeded() && ar.result().externalId() != null && CloudJobs.EXTERNAL_ID.matcher(ar.result().externalId()).matches()) {
@@ -99,11 +100,11 @@ final class CloudSubmissions {
               : new ProviderException(name, 502, "the provider's answer has no job id", null);
           return repo.deletePending(jobId)
               .eventually(() -> vertx.executeBlocking(() -> paths.purge(dir.toString()), false))
-              .transform(y -> Future.failedFuture(err instanceof ProviderException pe ? pe.toApi() : err));
+              .transform(y -> Future.failedFuture(err instanceof ProviderException pe ? pe.toDomain() : err));
         }));
   }
 
-  private Future<JsonObject> acknowledged(String jobId, Provider provider, ProviderJob obj) {
+  private Future<Job> acknowledged(String jobId, Provider provider, ProviderJob obj) {
     return repo.acknowledge(jobId, obj.externalId()).compose(ok -> {
       if (!ok) {
         // A sync imported this provider job between the provider's answer and our write: keep that one.

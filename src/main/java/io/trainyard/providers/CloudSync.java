@@ -1,10 +1,10 @@
 package io.trainyard.providers;
 
 import io.trainyard.auth.User;
-import io.trainyard.http.ApiException;
+import io.trainyard.domain.DomainException;
 import io.trainyard.jobs.Ids;
-import io.trainyard.jobs.JobEvents;
 import io.trainyard.jobs.JobFilter;
+import io.trainyard.jobs.JobType;
 import io.trainyard.jobs.JobPaths;
 import io.trainyard.jobs.JobRepository;
 import io.trainyard.jobs.JobService;
@@ -35,6 +35,7 @@ final class CloudSync {
   private final CloudJobRepository repo;
   private final JobRepository jobs;
   private final JobPaths paths;
+  private final CloudRefresh refresh;
 
   CloudSync(CloudJobs cloud) {
     this.cloud = cloud;
@@ -43,12 +44,13 @@ final class CloudSync {
     this.repo = cloud.repository();
     this.jobs = cloud.jobs();
     this.paths = cloud.paths();
+    this.refresh = new CloudRefresh(cloud);
   }
 
   /** {@code GET /api/cloud/jobs}: the caller's cloud jobs, refreshed first with {@code sync_active=true}. */
   Future<JsonObject> list(User user, MultiMap query, boolean syncActive) {
     JobFilter parsed = JobFilter.parse(query, JobService.scope(user));
-    JobFilter filter = new JobFilter(parsed.statuses(), "cloud", parsed.provider(), parsed.owner(), parsed.archived(),
+    JobFilter filter = new JobFilter(parsed.statuses(), JobType.CLOUD.wire(), parsed.provider(), parsed.owner(), parsed.archived(),
         parsed.limit(), parsed.offset());
     Future<String> refreshed = Future.succeededFuture(null);
     if (syncActive) {
@@ -56,9 +58,9 @@ final class CloudSync {
           : providers.containsKey(parsed.provider()) ? List.of(parsed.provider()) : List.of();
       Future<List<String>> errors = Future.succeededFuture(new ArrayList<>());
       for (String name : names) {
-        errors = errors.compose(list -> cloud.refreshActive(name, JobService.scope(user), new CloudJobs.Stats()).map(s -> {
+        errors = errors.compose(list -> refresh.activeJobs(name, JobService.scope(user), new CloudRefresh.Stats()).map(s -> {
           if (s.stoppedBy != null) {
-            list.add(s.stoppedBy.toApi().getMessage());
+            list.add(s.stoppedBy.toDomain().getMessage());
           }
           return list;
         }));
@@ -87,7 +89,7 @@ final class CloudSync {
   Future<JsonObject> sync(User user, String providerName) {
     Provider provider = providers.get(providerName);
     if (provider == null) {
-      return Future.failedFuture(ApiException.invalid("provider", "unknown provider; one of "
+      return Future.failedFuture(DomainException.invalid("provider", "unknown provider; one of "
           + String.join(", ", providers.keySet())));
     }
     if (!provider.configured()) {
@@ -98,7 +100,7 @@ final class CloudSync {
     return Future.all(trainings, predictions)
         .recover(err -> {
           Throwable cause = trainings.failed() ? trainings.cause() : predictions.cause();
-          return Future.failedFuture(cause instanceof ProviderException pe ? pe.toApi() : cause);
+          return Future.failedFuture(cause instanceof ProviderException pe ? pe.toDomain() : cause);
         })
         .compose(x -> {
           List<ProviderJob> all = new ArrayList<>(trainings.result().items());
@@ -144,19 +146,14 @@ final class CloudSync {
     Future<ProviderJob> full = listed.logs() != null ? Future.succeededFuture(listed)
         : provider.get(listed.kind(), listed.externalId()).otherwise(listed);
     return vertx.executeBlocking(() -> Files.createDirectories(dir), false)
-        .compose(d -> repo.insertDiscovered(jobId, provider.name(), user.id(), params, listed.externalId(),
+        .compose(d -> cloud.ledger().discovered(jobId, provider.name(), user.id(), params, listed.externalId(),
             listed.createdAt(), paths.logFile(jobId).toString(), dir.toString()))
         .compose(inserted -> {
           if (!inserted) {
             return vertx.executeBlocking(() -> paths.purge(dir.toString()), false).map(false);
           }
-          return full.compose(obj -> cloud.apply(jobId, provider, obj)).compose(changed -> {
-            // A discovery is news even if the object changed nothing beyond the insert.
-            return changed ? Future.succeededFuture(true) : repo.find(jobId).map(j -> {
-              j.ifPresent(job -> JobEvents.statusChanged(vertx.eventBus(), job));
-              return true;
-            });
-          });
+          // The ledger announced the discovery; the provider's object may move it on.
+          return full.compose(obj -> cloud.apply(jobId, provider, obj)).map(true);
         });
   }
 }

@@ -1,11 +1,12 @@
 package io.trainyard.providers;
 
+import io.trainyard.jobs.CloudState;
+import io.trainyard.jobs.JobStatus;
 import io.trainyard.logs.Progress;
 import io.trainyard.logs.ProgressParser;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,28 +21,20 @@ import java.util.Optional;
  * </ul>
  */
 final class CloudTransition {
-  private static final Map<String, Integer> RANK = Map.of("pending", 0, "queued", 1, "running", 2,
-      "success", 3, "failed", 3, "canceled", 3);
   static final String UNKNOWN_PREFIX = "unknown provider status";
 
   private CloudTransition() {
   }
 
-  /** The stored columns a transition reads (a row locked FOR UPDATE). */
-  record State(String status, String providerStatus, String error, OffsetDateTime unknownSince, Long logBytes,
-               OffsetDateTime startedAt, OffsetDateTime finishedAt, Double costUsd, String stage, Double progress,
-               Long etaSeconds, String lastLog, String hardware) {
-  }
-
   /** The new column values, and what changed (for publishing). */
-  record Update(State next, boolean statusChanged, boolean progressChanged, String logs, long oldLogBytes) {
+  record Update(CloudState next, boolean statusChanged, boolean progressChanged, String logs, long oldLogBytes) {
     boolean logsChanged() {
       return logs != null;
     }
   }
 
   static boolean terminal(String status) {
-    return "success".equals(status) || "failed".equals(status) || "canceled".equals(status);
+    return JobStatus.of(status).isTerminal();
   }
 
   /**
@@ -50,7 +43,7 @@ final class CloudTransition {
    * @param mapped        the contract status of {@code obj.status()}, null if unknown
    * @param pricePerSecond price of the job's hardware, null if none is configured
    */
-  static Optional<Update> decide(State cur, ProviderJob obj, String mapped, Double pricePerSecond,
+  static Optional<Update> decide(CloudState cur, ProviderJob obj, String mapped, Double pricePerSecond,
                                  OffsetDateTime now, long graceSeconds) {
     if (terminal(cur.status())) {
       return Optional.empty();
@@ -60,7 +53,7 @@ final class CloudTransition {
     OffsetDateTime unknownSince = cur.unknownSince();
     if (mapped != null) {
       unknownSince = null;
-      if (RANK.get(mapped) > RANK.get(status)) {
+      if (JobStatus.of(status).canMoveTo(JobStatus.of(mapped))) {
         status = mapped;
       }
       if (obj.error() != null && !obj.error().isBlank()) {
@@ -68,7 +61,7 @@ final class CloudTransition {
       } else if (error != null && error.startsWith(UNKNOWN_PREFIX)) {
         error = null;
       }
-      if ("failed".equals(status) && error == null) {
+      if (JobStatus.FAILED.wire().equals(status) && error == null) {
         error = "provider status '" + obj.status() + "'";
       }
     } else {
@@ -76,14 +69,14 @@ final class CloudTransition {
       unknownSince = unknownSince == null ? now : unknownSince;
       error = UNKNOWN_PREFIX + " '" + word + "' (since " + unknownSince.toInstant() + ")";
       if (!now.isBefore(unknownSince.plusSeconds(graceSeconds))) {
-        status = "failed";
+        status = JobStatus.FAILED.wire();
         error = UNKNOWN_PREFIX + " '" + word + "' for longer than the " + graceSeconds + " s grace";
       }
     }
 
     OffsetDateTime startedAt = cur.startedAt() != null ? cur.startedAt()
         : obj.startedAt() != null ? obj.startedAt()
-        : "running".equals(status) ? now : null;
+        : JobStatus.RUNNING.wire().equals(status) ? now : null;
     OffsetDateTime finishedAt = terminal(status) ? (obj.completedAt() != null ? obj.completedAt() : now) : null;
 
     // Logs and the progress parsed from them.
@@ -107,16 +100,16 @@ final class CloudTransition {
         lastLog = p.lastLog();
       }
     }
-    switch (status) {
-      case "pending", "queued" -> {
+    switch (JobStatus.of(status)) {
+      case PENDING, QUEUED -> {
         progress = null;
         eta = null;
       }
-      case "success" -> {
+      case SUCCESS -> {
         progress = 100.0;
         eta = 0L;
       }
-      case "failed", "canceled" -> eta = null;
+      case FAILED, CANCELED -> eta = null;
       default -> {
       }
     }
@@ -127,7 +120,7 @@ final class CloudTransition {
     }
     String providerStatus = obj.status() != null ? obj.status() : cur.providerStatus();
 
-    State next = new State(status, providerStatus, error, unknownSince, logBytes, startedAt, finishedAt, cost, stage,
+    CloudState next = new CloudState(status, providerStatus, error, unknownSince, logBytes, startedAt, finishedAt, cost, stage,
         progress, eta, lastLog, cur.hardware());
     boolean statusChanged = !status.equals(cur.status());
     boolean progressChanged = !Objects.equals(stage, cur.stage()) || !Objects.equals(progress, cur.progress())

@@ -1,6 +1,6 @@
 package io.trainyard.providers;
 
-import io.trainyard.http.ApiException;
+import io.trainyard.domain.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -47,28 +47,28 @@ final class CloudWebhooks {
   Future<JsonObject> webhook(String providerName, MultiMap headers, Buffer body) {
     Provider provider = providers.get(providerName);
     if (provider == null) {
-      return Future.failedFuture(ApiException.notFound("Unknown provider: " + providerName));
+      return Future.failedFuture(DomainException.notFound("Unknown provider: " + providerName));
     }
     WebhookVerifier verifier = verifiers.get(providerName);
     if (verifier == null) {
-      return Future.failedFuture(new ApiException(401, "Webhook signatures cannot be checked: no webhook secret is configured"));
+      return Future.failedFuture(new DomainException(DomainException.Kind.UNAUTHENTICATED, "Webhook signatures cannot be checked: no webhook secret is configured"));
     }
     byte[] raw = body == null ? new byte[0] : body.getBytes();
     String webhookId = headers.get("webhook-id");
     WebhookVerifier.Verdict verdict = verifier.verify(webhookId, headers.get("webhook-timestamp"),
         headers.get("webhook-signature"), raw, Instant.now().getEpochSecond());
     if (!verdict.ok()) {
-      return Future.failedFuture(new ApiException(401, "Invalid webhook signature: " + verdict.reason()));
+      return Future.failedFuture(new DomainException(DomainException.Kind.UNAUTHENTICATED, "Invalid webhook signature: " + verdict.reason()));
     }
     JsonObject object;
     try {
       object = new JsonObject(new String(raw, StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
-      return Future.failedFuture(ApiException.invalid("body", "must be the provider's job object (JSON)"));
+      return Future.failedFuture(DomainException.invalid("body", "must be the provider's job object (JSON)"));
     }
     ProviderJob obj = provider.parse(object);
     if (obj.externalId() == null) {
-      return Future.failedFuture(ApiException.invalid("id", "the provider object has no id"));
+      return Future.failedFuture(DomainException.invalid("id", "the provider object has no id"));
     }
     return repo.firstDelivery(providerName, webhookId).compose(first -> {
       if (!first) {
@@ -79,7 +79,7 @@ final class CloudWebhooks {
           return Future.succeededFuture(new JsonObject().put("ignored", "no job with external id " + obj.externalId()));
         }
         return cloud.apply(id.get(), provider, obj).compose(changed -> repo.find(id.get())).map(j -> new JsonObject()
-            .put("applied", true).put("job_id", id.get()).put("status", j.map(x -> x.getString("status")).orElse(null)));
+            .put("applied", true).put("job_id", id.get()).put("status", j.map(x -> x.status().wire()).orElse(null)));
       }).recover(err -> repo.forgetDelivery(providerName, webhookId).transform(x -> Future.failedFuture(err)));
     });
   }

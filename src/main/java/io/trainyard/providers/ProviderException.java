@@ -1,6 +1,6 @@
 package io.trainyard.providers;
 
-import io.trainyard.http.ApiException;
+import io.trainyard.domain.DomainException;
 
 /**
  * A provider call that did not give us the object we asked for. {@link #status()} is the provider's
@@ -55,17 +55,17 @@ public final class ProviderException extends RuntimeException {
   }
 
   /** The contract's mapping: 429 stays 429, no answer or no token is 503, anything else the provider said is 502. */
-  public ApiException toApi() {
+  public DomainException toDomain() {
     String label = Providers.label(provider);
     if (status == 429) {
-      return new ApiException(429, label + " rate limit: " + getMessage());
+      return new DomainException(DomainException.Kind.RATE_LIMITED, label + " rate limit: " + getMessage());
     }
     if (status == UNREACHABLE) {
-      return new ApiException(503, label + " is unreachable: " + getMessage());
+      return new DomainException(DomainException.Kind.UNAVAILABLE, label + " is unreachable: " + getMessage());
     }
     if (status == NOT_CONFIGURED) {
-      return new ApiException(503, getMessage());
+      return new DomainException(DomainException.Kind.UNAVAILABLE, getMessage());
     }
-    return new ApiException(502, label + " error (" + status + "): " + getMessage());
+    return new DomainException(DomainException.Kind.UPSTREAM, label + " error (" + status + "): " + getMessage());
   }
 }

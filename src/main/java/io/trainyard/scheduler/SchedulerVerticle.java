@@ -1,6 +1,6 @@
 package io.trainyard.scheduler;
 
-import io.trainyard.jobs.JobEvents;
+import io.trainyard.jobs.JobLedger;
 import io.trainyard.jobs.JobRepository;
 import io.trainyard.supervisor.SupervisorApi;
 import io.vertx.core.Future;
@@ -13,13 +13,14 @@ import java.util.logging.Logger;
 
 /**
  * Start decisions. Each pass claims, in one PostgreSQL transaction, the queued jobs this node may start
- * (see {@link JobRepository#claim}) and hands them to this node's supervisor. Passes never overlap on
+ * (see {@link JobLedger#claim}) and hands them to this node's supervisor. Passes never overlap on
  * a node; a wake during a pass triggers exactly one more pass. A timer pass catches anything missed,
  * e.g. slots freed by another node.
  */
 public final class SchedulerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(SchedulerVerticle.class.getName());
   private final JobRepository jobs;
+  private final JobLedger ledger;
   private final String nodeId;
   private final long tickMs;
   private boolean running;
@@ -27,8 +28,9 @@ public final class SchedulerVerticle extends VerticleBase {
   private long timer;
   private MessageConsumer<Object> consumer;
 
-  public SchedulerVerticle(JobRepository jobs, String nodeId, long tickMs) {
+  public SchedulerVerticle(JobRepository jobs, JobLedger ledger, String nodeId, long tickMs) {
     this.jobs = jobs;
+    this.ledger = ledger;
     this.nodeId = nodeId;
     this.tickMs = tickMs;
   }
@@ -65,14 +67,10 @@ public final class SchedulerVerticle extends VerticleBase {
     }
     running = true;
     again = false;
-    jobs.claim(nodeId)
-        .onSuccess(claim -> {
-          claim.failed().forEach(job -> JobEvents.statusChanged(vertx.eventBus(), job, jobs));
-          claim.started().forEach(job -> {
-            JobEvents.statusChanged(vertx.eventBus(), job, jobs);
-            vertx.eventBus().send(SupervisorApi.start(nodeId), new JsonObject().put("job_id", job.getString("job_id")));
-          });
-        })
+    // The ledger publishes what the claim changed; this pass hands the started jobs to the supervisor.
+    ledger.claim(nodeId)
+        .onSuccess(claim -> claim.started().forEach(job ->
+            vertx.eventBus().send(SupervisorApi.start(nodeId), new JsonObject().put("job_id", job.id()))))
         .onFailure(err -> LOG.log(Level.WARNING, "scheduling pass failed; retrying on the next wake", err))
         .onComplete(ar -> {
           running = false;

@@ -1,5 +1,6 @@
 package io.trainyard.supervisor;
 
+import io.trainyard.jobs.Job;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -65,16 +66,16 @@ public final class Launcher {
   }
 
   /** Spawns the job's program with its output appended to the job's log. Blocking. */
-  public Process launch(JsonObject job) throws IOException {
-    String jobId = job.getString("job_id");
-    Path dir = Path.of(job.getString("artifacts_dir"));
+  public Process launch(Job job) throws IOException {
+    String jobId = job.id();
+    Path dir = Path.of(job.artifactsDir());
     Files.createDirectories(dir);
-    JsonObject params = job.getJsonObject("params");
-    ProcessBuilder pb = new ProcessBuilder(command(job.getString("job_type")))
+    JsonObject params = job.paramsOrEmpty();
+    ProcessBuilder pb = new ProcessBuilder(command(job.type().wire()))
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(job.getString("log_path"))));
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(job.logPath())));
     Map<String, String> env = pb.environment();
     Map<String, String> own = Map.copyOf(env);
     env.clear();
@@ -84,7 +85,7 @@ public final class Launcher {
       }
     });
     env.put("TRAINYARD_JOB_ID", jobId);
-    env.put("TRAINYARD_JOB_TYPE", job.getString("job_type"));
+    env.put("TRAINYARD_JOB_TYPE", job.type().wire());
     env.put("TRAINYARD_JOB_DIR", dir.toString());
     env.put("TRAINYARD_PARAMS", params.encode());
     env.put("TRAINYARD_DEMO_STEP_MS", Long.toString(demoStepMs));

@@ -1,6 +1,8 @@
 package io.trainyard.supervisor;
 
 import io.trainyard.jobs.Ids;
+import io.trainyard.jobs.Job;
+import io.trainyard.jobs.JobType;
 import io.trainyard.jobs.ModelRepository;
 import io.trainyard.jobs.ResultRepository;
 import io.trainyard.logs.LogReader;
@@ -32,24 +34,24 @@ final class Outcomes {
   }
 
   /** Registers the model or result of a successful job: {model_id?, result_id?, result_summary}. */
-  Future<JsonObject> register(JsonObject job) {
-    Path dir = Path.of(job.getString("artifacts_dir"));
-    String type = job.getString("job_type");
-    long owner = job.getLong("owner_user_id");
+  Future<JsonObject> register(Job job) {
+    Path dir = Path.of(job.artifactsDir());
+    JobType type = job.type();
+    long owner = job.ownerId();
     return vertx.executeBlocking(() -> readMetrics(dir), false).compose(metrics -> {
       JsonObject out = new JsonObject();
-      if ("train".equals(type) && Files.isRegularFile(dir.resolve(MODEL_FILE))) {
+      if (type == JobType.TRAIN && Files.isRegularFile(dir.resolve(MODEL_FILE))) {
         String modelId = Ids.model();
         JsonObject summary = new JsonObject().put("final_loss", metrics.getValue("final_loss"))
             .put("val_loss", metrics.getValue("val_loss")).put("val_r2", metrics.getValue("val_r2"));
-        return models.insert(modelId, job.getString("job_id"), owner, dir.resolve(MODEL_FILE).toString(), metrics)
+        return models.insert(modelId, job.id(), owner, dir.resolve(MODEL_FILE).toString(), metrics)
             .map(m -> out.put("model_id", modelId).put("result_summary", summary));
       }
-      if ("predict".equals(type) && Files.isRegularFile(dir.resolve(PREDICTIONS_FILE))) {
+      if (type == JobType.PREDICT && Files.isRegularFile(dir.resolve(PREDICTIONS_FILE))) {
         String resultId = Ids.result();
         int rows = metrics.getInteger("rows", 0);
         JsonObject summary = new JsonObject().put("rows", rows).put("mse", metrics.getValue("mse"));
-        return results.insert(resultId, job.getString("job_id"), job.getJsonObject("params").getString("model_id"),
+        return results.insert(resultId, job.id(), job.paramsOrEmpty().getString("model_id"),
                 owner, dir.resolve(PREDICTIONS_FILE).toString(), rows)
             .map(r -> out.put("result_id", resultId).put("result_summary", summary));
       }

@@ -1,11 +1,12 @@
 package io.trainyard.supervisor;
 
-import io.trainyard.jobs.JobEvents;
+import io.trainyard.jobs.Job;
+import io.trainyard.jobs.JobLedger;
 import io.trainyard.jobs.JobRepository;
+import io.trainyard.jobs.JobStatus;
 import io.trainyard.jobs.ModelRepository;
 import io.trainyard.jobs.ResultRepository;
 import io.trainyard.logs.LogsApi;
-import io.trainyard.scheduler.SchedulerApi;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -24,45 +25,48 @@ import java.util.logging.Logger;
 /**
  * The OS processes of this node. Each job runs in its own session (setsid), so its process group id
  * equals its pid and one signal reaches every descendant. A job keeps its slot (status running) until
- * its direct child has exited and no member of its group is left.
+ * its direct child has exited and no member of its group is left. What happens to the job's status
+ * is asked of the {@link JobLedger}; this verticle owns only the processes.
  */
 public final class SupervisorVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(SupervisorVerticle.class.getName());
+  /** How long a claimed job may go without a pid before it counts as lost. */
+  private static final long SPAWN_WINDOW_S = 60;
 
   private final JobRepository jobs;
+  private final JobLedger ledger;
   private final ModelRepository models;
   private final ResultRepository results;
-  private Outcomes outcomes;
   private final Launcher launcher;
   private final String nodeId;
   private final long graceMs;
-  /** How long a claimed job may go without a pid before it counts as lost. */
-  private static final long SPAWN_WINDOW_S = 60;
   private final Map<String, Tracked> tracked = new HashMap<>();
   private final Set<String> starting = new HashSet<>();
+  private Outcomes outcomes;
 
   /** A live job process. */
   private static final class Tracked {
-    final JsonObject job;
+    final Job job;
     final long pid;
     boolean canceling;
     long killTimer = -1;
     final List<Promise<Void>> exitWaiters = new java.util.ArrayList<>();
 
-    Tracked(JsonObject job, long pid) {
+    Tracked(Job job, long pid) {
       this.job = job;
       this.pid = pid;
     }
   }
 
-  public SupervisorVerticle(JobRepository jobs, ModelRepository models, ResultRepository results, Launcher launcher,
-                            String nodeId, long graceMs) {
+  public SupervisorVerticle(JobRepository jobs, JobLedger ledger, ModelRepository models, ResultRepository results,
+                            Launcher launcher, String nodeId, long graceMs) {
     this.jobs = jobs;
+    this.ledger = ledger;
+    this.models = models;
+    this.results = results;
     this.launcher = launcher;
     this.nodeId = nodeId;
     this.graceMs = graceMs;
-    this.models = models;
-    this.results = results;
   }
 
   @Override
@@ -92,17 +96,18 @@ public final class SupervisorVerticle extends VerticleBase {
   private Future<Void> reconcile() {
     return jobs.runningOn(nodeId).compose(list -> {
       Future<Void> chain = Future.succeededFuture();
-      for (JsonObject job : list) {
-        chain = chain.compose(v -> reconcileOne(job));
+      for (Job job : list) {
+        if (job.hasProcess()) {
+          chain = chain.compose(v -> reconcileOne(job));
+        }
       }
       return chain;
     });
   }
 
-  private Future<Void> reconcileOne(JsonObject job) {
-    String id = job.getString("job_id");
-    Integer pid = job.getInteger("pid");
-    return jobs.pidStart(id).compose(ticks -> vertx.executeBlocking(() -> {
+  private Future<Void> reconcileOne(Job job) {
+    Integer pid = job.pid();
+    return jobs.pidStart(job.id()).compose(ticks -> vertx.executeBlocking(() -> {
       if (pid != null && ProcessGroup.isSame(pid, ticks.orElse(null))) {
         ProcessGroup.signal(pid, "TERM");
         ProcessGroup.awaitEmpty(pid, graceMs);
@@ -110,14 +115,7 @@ public final class SupervisorVerticle extends VerticleBase {
       }
       return pid == null ? "the server stopped before its process started"
           : "its process no longer exists (the server restarted while it ran)";
-    }, false)).compose(reason -> settleCanceled(id, reason));
-  }
-
-  private Future<Void> settleCanceled(String jobId, String reason) {
-    return jobs.finish(jobId, "canceled", null, reason, null).map(done -> {
-      done.ifPresent(this::announce);
-      return null;
-    });
+    }, false)).compose(reason -> ledger.finish(job.id(), JobStatus.CANCELED, null, reason, null)).mapEmpty();
   }
 
   private void startJob(String jobId) {
@@ -125,11 +123,10 @@ public final class SupervisorVerticle extends VerticleBase {
       return;
     }
     jobs.find(jobId, null).compose(found -> {
-      if (found.isEmpty() || !"running".equals(found.get().getString("status"))
-          || !nodeId.equals(found.get().getString("node_id"))) {
+      if (found.isEmpty() || found.get().status() != JobStatus.RUNNING || !nodeId.equals(found.get().nodeId())) {
         return Future.succeededFuture();
       }
-      JsonObject job = found.get();
+      Job job = found.get();
       return vertx.executeBlocking(() -> launcher.launch(job), false)
           .compose(proc -> {
             Tracked t = new Tracked(job, proc.pid());
@@ -137,21 +134,18 @@ public final class SupervisorVerticle extends VerticleBase {
             var ctx = vertx.getOrCreateContext();
             proc.onExit().whenComplete((p, err) -> ctx.runOnContext(x -> onExit(t, p.exitValue())));
             return vertx.executeBlocking(() -> ProcessGroup.startTicks(proc.pid()).orElse(-1L), false)
-                .compose(ticks -> jobs.markSpawned(jobId, proc.pid(), ticks))
+                .compose(ticks -> ledger.spawned(jobId, proc.pid(), ticks))
                 .map(cancel -> {
                   vertx.eventBus().send(LogsApi.watch(nodeId), new JsonObject().put("job_id", jobId)
-                      .put("owner_user_id", job.getLong("owner_user_id")).put("log_path", job.getString("log_path"))
-                      .put("started_at", job.getString("started_at")));
+                      .put("owner_user_id", job.ownerId()).put("log_path", job.logPath())
+                      .put("started_at", job.toJson().getString("started_at")));
                   if (cancel.isEmpty() || cancel.get()) {
                     beginStop(t, false); // canceled or deleted while it was being spawned
                   }
                   return null;
                 });
-          }, err -> jobs.finish(jobId, "failed", null, "could not start the job program: " + err.getMessage(), null)
-              .map(done -> {
-                done.ifPresent(this::announce);
-                return null;
-              }));
+          }, err -> ledger.finish(jobId, JobStatus.FAILED, null, "could not start the job program: " + err.getMessage(),
+              null).mapEmpty());
     }).onComplete(ar -> {
       starting.remove(jobId);
       if (ar.failed()) {
@@ -186,62 +180,58 @@ public final class SupervisorVerticle extends VerticleBase {
   private void beginStop(Tracked t, boolean now) {
     if (now) {
       t.canceling = true;
-      vertx.executeBlocking(() -> {
-        ProcessGroup.signal(t.pid, "KILL");
-        return null;
-      }, false);
+      signal(t.pid, "KILL");
       return;
     }
     if (t.canceling) {
       return;
     }
     t.canceling = true;
+    signal(t.pid, "TERM");
+    t.killTimer = vertx.setTimer(graceMs, x -> signal(t.pid, "KILL"));
+  }
+
+  private void signal(long pid, String name) {
     vertx.executeBlocking(() -> {
-      ProcessGroup.signal(t.pid, "TERM");
+      ProcessGroup.signal(pid, name);
       return null;
     }, false);
-    t.killTimer = vertx.setTimer(graceMs, x -> vertx.executeBlocking(() -> {
-      ProcessGroup.signal(t.pid, "KILL");
-      return null;
-    }, false));
   }
 
   /** The direct child exited: wait out the rest of its group, then record the outcome and free the slot. */
   private void onExit(Tracked t, int exitCode) {
-    String jobId = t.job.getString("job_id");
+    String jobId = t.job.id();
     vertx.executeBlocking(() -> {
       if (!ProcessGroup.members(t.pid).isEmpty()) {
         ProcessGroup.signal(t.pid, "TERM");
         ProcessGroup.awaitEmpty(t.pid, graceMs);
       }
-      return Outcomes.lastLine(t.job.getString("log_path"));
+      return Outcomes.lastLine(t.job.logPath());
     }, false).compose(lastLine -> vertx.eventBus().request(LogsApi.unwatch(nodeId), new JsonObject().put("job_id", jobId))
-        .otherwiseEmpty().map(lastLine))
+            .otherwiseEmpty().map(lastLine))
         .compose(lastLine -> jobs.find(jobId, null).compose(cur -> {
-      boolean canceled = t.canceling || cur.map(j -> j.getBoolean("cancel_requested")).orElse(false);
-      if (canceled) {
-        return jobs.finish(jobId, "canceled", exitCode, "canceled by request", null);
-      }
-      if (exitCode == 0) {
-        return outcomes.register(t.job).compose(outcome -> jobs.finish(jobId, "success", 0, null, outcome));
-      }
-      String error = lastLine == null ? "exited with code " + exitCode : lastLine;
-      return jobs.finish(jobId, "failed", exitCode, error, null);
-    }))
+          boolean canceled = t.canceling || cur.map(Job::cancelRequested).orElse(false);
+          if (canceled) {
+            return ledger.finish(jobId, JobStatus.CANCELED, exitCode, "canceled by request", null);
+          }
+          if (exitCode == 0) {
+            return outcomes.register(t.job).compose(outcome -> ledger.finish(jobId, JobStatus.SUCCESS, 0, null, outcome));
+          }
+          String error = lastLine == null ? "exited with code " + exitCode : lastLine;
+          return ledger.finish(jobId, JobStatus.FAILED, exitCode, error, null);
+        }))
         // Whatever went wrong while recording (unreadable outputs, a database hiccup), the process is
         // gone: the job must not stay 'running' holding its user's slot.
-        .recover(err -> jobs.finish(jobId, "failed", exitCode, "could not record the outcome: " + err.getMessage(), null))
+        .recover(err -> ledger.finish(jobId, JobStatus.FAILED, exitCode, "could not record the outcome: " + err.getMessage(),
+            null))
         .onComplete(ar -> {
-      vertx.cancelTimer(t.killTimer);
-      tracked.remove(jobId);
-      if (ar.failed()) {
-        LOG.log(Level.SEVERE, "recording the exit of job " + jobId + " failed", ar.cause());
-      } else {
-        ar.result().ifPresent(this::announce);
-      }
-      t.exitWaiters.forEach(Promise::tryComplete);
-      vertx.eventBus().send(SchedulerApi.WAKE, null);
-    });
+          vertx.cancelTimer(t.killTimer);
+          tracked.remove(jobId);
+          if (ar.failed()) {
+            LOG.log(Level.SEVERE, "recording the exit of job " + jobId + " failed", ar.cause());
+          }
+          t.exitWaiters.forEach(Promise::tryComplete);
+        });
   }
 
   private void settle(Message<JsonObject> msg) {
@@ -256,14 +246,13 @@ public final class SupervisorVerticle extends VerticleBase {
   /** Settles a running job of this node that no process of ours backs. */
   private Future<Void> settleIfGone(String jobId) {
     return jobs.find(jobId, null).compose(found -> {
-      if (found.isEmpty() || !"running".equals(found.get().getString("status"))) {
+      if (found.isEmpty() || found.get().status() != JobStatus.RUNNING || !found.get().hasProcess()) {
         return Future.succeededFuture();
       }
-      JsonObject job = found.get();
-      Integer pid = job.getInteger("pid");
-      String started = job.getString("started_at");
-      if (pid == null && started != null
-          && java.time.Instant.parse(started).isAfter(java.time.Instant.now().minusSeconds(SPAWN_WINDOW_S))) {
+      Job job = found.get();
+      Integer pid = job.pid();
+      if (pid == null && job.startedAt() != null
+          && job.startedAt().toInstant().isAfter(java.time.Instant.now().minusSeconds(SPAWN_WINDOW_S))) {
         return Future.succeededFuture(); // claimed a moment ago; its start message is on its way
       }
       return jobs.pidStart(jobId).compose(ticks -> vertx.executeBlocking(() -> {
@@ -277,12 +266,7 @@ public final class SupervisorVerticle extends VerticleBase {
           return Optional.of("its process was not supervised by this server and was stopped");
         }
         return Optional.of("its process no longer exists (the server restarted while it ran)");
-      }, false)).compose(reason -> settleCanceled(jobId, reason.get()));
+      }, false)).compose(reason -> ledger.finish(jobId, JobStatus.CANCELED, null, reason.get(), null)).mapEmpty();
     });
-  }
-
-  private void announce(JsonObject job) {
-    JobEvents.statusChanged(vertx.eventBus(), job, jobs);
-    vertx.eventBus().send(SchedulerApi.WAKE, null);
   }
 }

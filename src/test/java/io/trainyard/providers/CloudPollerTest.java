@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CloudPollerTest {
-  private static final Logger POLLER_LOG = Logger.getLogger(ProviderPollerVerticle.class.getName());
+  private static final Logger POLLER_LOG = Logger.getLogger(CloudPoller.class.getName());
   private final List<LogRecord> warnings = new ArrayList<>();
   private final Handler capture = new Handler() {
     @Override

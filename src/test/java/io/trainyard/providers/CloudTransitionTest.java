@@ -1,5 +1,6 @@
 package io.trainyard.providers;
 
+import io.trainyard.jobs.CloudState;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -27,15 +28,15 @@ class CloudTransitionTest {
     VERTX.close().await();
   }
 
-  private static CloudTransition.State state(String status) {
-    return new CloudTransition.State(status, null, null, null, null, null, null, null, null, null, null, null, null);
+  private static CloudState state(String status) {
+    return new CloudState(status, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   private static ProviderJob obj(String status, String logs, Double predictTime) {
     return new ProviderJob("abc", "training", status, logs, null, predictTime, null, null, null, "o/m:v", null, null);
   }
 
-  private static Optional<CloudTransition.Update> decide(CloudTransition.State cur, ProviderJob o, OffsetDateTime now) {
+  private static Optional<CloudTransition.Update> decide(CloudState cur, ProviderJob o, OffsetDateTime now) {
     return CloudTransition.decide(cur, o, REPLICATE.mapStatus(o.status()), REPLICATE.pricePerSecond(cur.hardware()), now, 600);
   }
 
@@ -77,7 +78,7 @@ class CloudTransitionTest {
     assertEquals(100.0, u.next().progress());
     assertEquals(0L, u.next().etaSeconds());
     assertEquals(NOW, u.next().finishedAt());
-    CloudTransition.State h100 = new CloudTransition.State("running", null, null, null, null, null, null, null, null, null,
+    CloudState h100 = new CloudState("running", null, null, null, null, null, null, null, null, null,
         null, null, "gpu-h100");
     assertEquals(0.1525, decide(h100, obj("succeeded", null, 100.0), NOW).orElseThrow().next().costUsd(), 1e-9);
   }
@@ -95,7 +96,7 @@ class CloudTransitionTest {
     assertEquals("running", first.next().status());
     assertTrue(first.next().error().contains("'paused'"), first.next().error());
     assertEquals(NOW, first.next().unknownSince());
-    CloudTransition.State still = first.next();
+    CloudState still = first.next();
     assertTrue(decide(still, obj("paused", null, null), NOW.plusSeconds(599)).isEmpty(), "nothing new inside the grace");
     CloudTransition.Update late = decide(still, obj("paused", null, null), NOW.plusSeconds(600)).orElseThrow();
     assertEquals("failed", late.next().status());

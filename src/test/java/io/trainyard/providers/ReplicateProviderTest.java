@@ -40,14 +40,14 @@ class ReplicateProviderTest {
         .put("api_token", "secret"));
     Throwable err = p.list("training", "http://evil.example/v1/trainings?cursor=abc").cause();
     ProviderException pe = assertInstanceOf(ProviderException.class, err);
-    assertEquals(502, pe.toApi().status());
+    assertEquals(502, pe.toDomain().kind().code);
   }
 
   @Test
   void withoutATokenNothingIsSentAndTheAnswerIs503() {
     ReplicateProvider p = new ReplicateProvider(VERTX, new JsonObject());
     ProviderException pe = assertInstanceOf(ProviderException.class, p.get("training", "x").cause());
-    assertEquals(503, pe.toApi().status());
+    assertEquals(503, pe.toDomain().kind().code);
     assertTrue(pe.getMessage().contains("REPLICATE_API_TOKEN"));
   }
 }

@@ -1,4 +1,4 @@
-package io.trainyard.auth;
+package io.trainyard.http;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;

@@ -1,16 +1,12 @@
 package io.trainyard.providers;
 
-import io.trainyard.http.ApiException;
+import io.trainyard.domain.DomainException;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,19 +19,20 @@ import java.util.logging.Logger;
  * grouped by provider; cycles never overlap. A provider that rate-limits, fails or cannot be reached is
  * left alone for an exponentially growing pause (the provider's Retry-After if longer), logged once per
  * episode; jobs are never failed because of it. In a cluster a lease in PostgreSQL lets one node poll at a time.
- * Also serves {@link ProvidersApi}.
+ * Runs on {@link ProvidersVerticle}'s event loop, like all cloud work.
  */
-public final class ProviderPollerVerticle extends VerticleBase {
-  private static final Logger LOG = Logger.getLogger(ProviderPollerVerticle.class.getName());
+final class CloudPoller {
+  private static final Logger LOG = Logger.getLogger(CloudPoller.class.getName());
   private static final String LEASE = "cloud-poller";
   private static final long MAX_BACKOFF_MS = 10 * 60_000L;
 
+  private final Vertx vertx;
   private final CloudJobs cloud;
+  private final CloudRefresh refresh;
   private final String nodeId;
   private final String mode;
   private final boolean enabled;
   private final long intervalMs;
-  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final Map<String, Backoff> backoff = new HashMap<>();
   private long timer = -1;
   private Future<JsonObject> current;
@@ -52,8 +49,10 @@ public final class ProviderPollerVerticle extends VerticleBase {
     String lastError;
   }
 
-  public ProviderPollerVerticle(CloudJobs cloud, JsonObject polling, String nodeId) {
+  CloudPoller(Vertx vertx, CloudJobs cloud, JsonObject polling, String nodeId) {
+    this.vertx = vertx;
     this.cloud = cloud;
+    this.refresh = new CloudRefresh(cloud);
     this.nodeId = nodeId;
     Object raw = polling.getValue("enabled", "auto");
     this.mode = String.valueOf(raw).trim().toLowerCase();
@@ -67,18 +66,7 @@ public final class ProviderPollerVerticle extends VerticleBase {
     this.intervalMs = ms > 0 ? ms : Math.max(1, polling.getLong("interval_seconds", 30L)) * 1000;
   }
 
-  @Override
-  public Future<?> start() {
-    var bus = vertx.eventBus();
-    consumers.add(bus.<JsonObject>consumer(ProvidersApi.CANCEL, this::cancel));
-    consumers.add(bus.consumer(ProvidersApi.POLL_NOW, msg -> runCycle().onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else {
-        msg.fail(500, String.valueOf(ar.cause().getMessage()));
-      }
-    })));
-    consumers.add(bus.consumer(ProvidersApi.POLLER_STATUS, msg -> msg.reply(status())));
+  void start() {
     LOG.info(startLine());
     if (enabled) {
       state = "idle";
@@ -87,17 +75,14 @@ public final class ProviderPollerVerticle extends VerticleBase {
     } else {
       state = "disabled";
     }
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
-  @Override
-  public Future<?> stop() {
+  Future<?> stop() {
     stopped = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    Future<?> lease = enabled ? cloud.repository().releaseLease(LEASE, nodeId).otherwise((Void) null) : Future.succeededFuture();
-    return Future.all(lease, Future.all(consumers.stream().map(MessageConsumer::unregister).toList()));
+    return enabled ? cloud.repository().releaseLease(LEASE, nodeId).otherwise((Void) null) : Future.succeededFuture();
   }
 
   private String startLine() {
@@ -126,7 +111,7 @@ public final class ProviderPollerVerticle extends VerticleBase {
    * One cycle: takes the lease, then for each configured provider not in backoff refreshes all its
    * active jobs. Never fails; the outcome is in the summary.
    */
-  private Future<JsonObject> runCycle() {
+  Future<JsonObject> runCycle() {
     if (current != null) {
       // Cycles never overlap: a request during one runs a fresh cycle after it.
       return current.transform(x -> runCycle());
@@ -172,8 +157,8 @@ public final class ProviderPollerVerticle extends VerticleBase {
           + Instant.ofEpochMilli(b.notBeforeMs)).put("consecutive_failures", b.failures));
       return Future.succeededFuture();
     }
-    CloudJobs.Stats stats = new CloudJobs.Stats();
-    return cloud.refreshActive(p.name(), null, stats).map(s -> {
+    CloudRefresh.Stats stats = new CloudRefresh.Stats();
+    return refresh.activeJobs(p.name(), null, stats).map(s -> {
       JsonObject summary = s.toJson();
       ProviderException trouble = s.stoppedBy;
       if (trouble == null) {
@@ -190,7 +175,7 @@ public final class ProviderPollerVerticle extends VerticleBase {
           pause = Math.max(pause, Math.min(MAX_BACKOFF_MS, trouble.retryAfterSeconds() * 1000));
         }
         b.notBeforeMs = System.currentTimeMillis() + pause;
-        ApiException api = trouble.toApi();
+        DomainException api = trouble.toDomain();
         b.lastError = api.getMessage();
         String line = "polling " + Providers.label(p.name()) + " paused for " + pause / 1000.0 + " s: " + api.getMessage();
         if (b.failures == 1) {
@@ -216,7 +201,7 @@ public final class ProviderPollerVerticle extends VerticleBase {
     return "ok";
   }
 
-  private JsonObject status() {
+  JsonObject status() {
     JsonObject providers = new JsonObject();
     backoff.forEach((name, b) -> providers.put(name, new JsonObject().put("consecutive_failures", b.failures)
         .put("last_error", b.lastError)
@@ -225,19 +210,5 @@ public final class ProviderPollerVerticle extends VerticleBase {
         .put("state", state).put("node_id", nodeId).put("cycles", cycles)
         .put("next_poll_at", enabled && nextPollAt != null ? nextPollAt.toString() : null)
         .put("last_cycle", lastCycle).put("providers", providers);
-  }
-
-  private void cancel(Message<JsonObject> msg) {
-    String jobId = msg.body() == null ? null : msg.body().getString("job_id");
-    cloud.cancelById(jobId).onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else if (ar.cause() instanceof ApiException api) {
-        msg.fail(api.status(), api.getMessage());
-      } else {
-        LOG.log(Level.WARNING, "cloud cancel of " + jobId + " failed", ar.cause());
-        msg.fail(500, "cancel failed");
-      }
-    });
   }
 }

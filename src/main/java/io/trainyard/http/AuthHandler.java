@@ -1,6 +1,7 @@
-package io.trainyard.auth;
+package io.trainyard.http;
 
-import io.trainyard.http.ApiException;
+import io.trainyard.auth.TokenRepository;
+import io.trainyard.auth.User;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;

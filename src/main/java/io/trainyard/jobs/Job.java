@@ -1,0 +1,80 @@
+package io.trainyard.jobs;
+
+import io.trainyard.store.Times;
+import io.vertx.core.json.JsonObject;
+
+import java.time.OffsetDateTime;
+
+/**
+ * A job as the domain sees it: one committed row of {@code jobs}, plus, for a queued job, where it
+ * stands in its owner's queue and why it waits. {@link #toJson()} is the one mapping to the
+ * contract's JobRecord, for REST answers and pushed events alike.
+ */
+public record Job(
+    String id, JobType type, String provider, JobStatus status, long ownerId, JsonObject params, int priority,
+    String dependsOn, String parentId, boolean cancelRequested,
+    OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt, OffsetDateTime updatedAt,
+    OffsetDateTime archivedAt,
+    Integer pid, String nodeId, Integer exitCode, String error, String logPath, String artifactsDir,
+    String stage, Double progress, Long etaSeconds, String lastLog,
+    Long queuePosition, String waitingReason,
+    String modelId, String resultId, JsonObject resultSummary,
+    String externalId, Double costUsd, String hardware) {
+
+  public static final String LOCAL = "local";
+
+  public boolean isLocal() {
+    return LOCAL.equals(provider);
+  }
+
+  /** A local job with a process of its own (not a sweep parent, not a cloud job). */
+  public boolean hasProcess() {
+    return isLocal() && type != JobType.SWEEP;
+  }
+
+  public boolean isSweep() {
+    return type == JobType.SWEEP;
+  }
+
+  /** The params object (never null), e.g. a cloud job's {@code kind}. */
+  public JsonObject paramsOrEmpty() {
+    return params == null ? new JsonObject() : params;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("job_id", id)
+        .put("job_type", type.wire())
+        .put("provider", provider)
+        .put("status", status.wire())
+        .put("owner_user_id", ownerId)
+        .put("params", params)
+        .put("priority", priority)
+        .put("depends_on", dependsOn)
+        .put("parent_id", parentId)
+        .put("cancel_requested", cancelRequested)
+        .put("created_at", Times.iso(createdAt))
+        .put("started_at", Times.iso(startedAt))
+        .put("finished_at", Times.iso(finishedAt))
+        .put("updated_at", Times.iso(updatedAt))
+        .put("archived_at", Times.iso(archivedAt))
+        .put("pid", pid)
+        .put("node_id", nodeId)
+        .put("exit_code", exitCode)
+        .put("error", error)
+        .put("log_path", logPath)
+        .put("artifacts_dir", artifactsDir)
+        .put("stage", stage)
+        .put("progress", progress)
+        .put("eta_seconds", etaSeconds)
+        .put("last_log", lastLog)
+        .put("queue_position", queuePosition)
+        .put("waiting_reason", waitingReason)
+        .put("model_id", modelId)
+        .put("result_id", resultId)
+        .put("result_summary", resultSummary)
+        .put("external_id", externalId)
+        .put("cost_usd", costUsd)
+        .put("hardware", hardware);
+  }
+}

@@ -1,0 +1,78 @@
+package io.trainyard.logs;
+
+import io.trainyard.auth.User;
+import io.trainyard.domain.DomainException;
+import io.trainyard.jobs.Job;
+import io.trainyard.jobs.JobService;
+import io.trainyard.jobs.JobStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Reading a job's log and progress for a user: the job must be visible to them, and the node that ran
+ * it reads its own disk ({@link LogsApi#read}).
+ */
+public final class LogService {
+  private final Vertx vertx;
+  private final JobService jobs;
+  private final String nodeId;
+
+  public LogService(Vertx vertx, JobService jobs, String nodeId) {
+    this.vertx = vertx;
+    this.jobs = jobs;
+    this.nodeId = nodeId;
+  }
+
+  /** Everything the tail keeps: {@code {log}}. */
+  public Future<JsonObject> tail(User user, String jobId) {
+    return read(user, jobId, new JsonObject().put("mode", "tail"));
+  }
+
+  /** From a byte offset: {@code {log, offset, next_offset}}. */
+  public Future<JsonObject> fromOffset(User user, String jobId, long offset) {
+    return read(user, jobId, new JsonObject().put("mode", "offset").put("offset", offset));
+  }
+
+  /** The last lines: {@code {logs}}. */
+  public Future<JsonObject> lastLines(User user, String jobId, int lines) {
+    return read(user, jobId, new JsonObject().put("mode", "lines").put("lines", lines));
+  }
+
+  /**
+   * Progress of a running job, parsed fresh from its log by the node that runs it; cloud jobs answer
+   * what the poller and webhooks stored. Jobs that are not running answer nulls.
+   */
+  public Future<JsonObject> inlineProgress(User user, String jobId) {
+    return jobs.visible(user, jobId).compose(job -> {
+      JsonObject out = new JsonObject().put("job_id", job.id());
+      if (job.status() != JobStatus.RUNNING) {
+        return Future.succeededFuture(out.put("stage", null).put("last_log", null).put("progress", null)
+            .put("eta_seconds", null));
+      }
+      JsonObject stored = new JsonObject().put("stage", job.stage()).put("last_log", job.lastLog())
+          .put("progress", job.progress()).put("eta_seconds", job.etaSeconds());
+      if (!job.isLocal()) {
+        return Future.succeededFuture(out.mergeIn(stored));
+      }
+      return read(job, new JsonObject().put("mode", "progress").put("started_at", job.toJson().getString("started_at")))
+          .map(out::mergeIn).otherwise(out.mergeIn(stored));
+    });
+  }
+
+  private Future<JsonObject> read(User user, String jobId, JsonObject req) {
+    return jobs.visible(user, jobId).compose(job -> read(job, req));
+  }
+
+  /** Asks the node that ran (or will run) the job to read its log. */
+  private Future<JsonObject> read(Job job, JsonObject req) {
+    String node = job.nodeId() != null ? job.nodeId() : nodeId;
+    req.put("job_id", job.id()).put("log_path", job.logPath()).put("artifacts_dir", job.artifactsDir());
+    return vertx.eventBus().<JsonObject>request(LogsApi.read(node), req, new DeliveryOptions().setSendTimeout(10_000))
+        .recover(err -> node.equals(nodeId) ? Future.failedFuture(DomainException.fromReply(err))
+            // The node that ran it is gone; with shared storage our own reader can still serve it.
+            : vertx.eventBus().request(LogsApi.read(nodeId), req))
+        .map(m -> m.body());
+  }
+}

@@ -1,0 +1,165 @@
+package io.trainyard.jobs;
+
+import io.trainyard.store.Database;
+import io.trainyard.testing.SharedPostgres;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The lifecycle owner against a real PostgreSQL: legal moves commit and publish exactly one event with
+ * the committed row, illegal ones change nothing and publish nothing, and a sweep parent follows its shards.
+ */
+class JobLedgerTest {
+  private static final Vertx VERTX = Vertx.vertx();
+  private static Database db;
+  private static JobLedger ledger;
+  private static final AtomicInteger WAKES = new AtomicInteger();
+  private static final List<JsonObject> EVENTS = new CopyOnWriteArrayList<>();
+  private static long owner;
+
+  @BeforeAll
+  static void start() throws Exception {
+    db = await(Database.open(VERTX, new JsonObject().put("url", SharedPostgres.newDatabase()),
+        Files.createTempDirectory("ledger-test")));
+    owner = await(db.pool().preparedQuery("""
+            INSERT INTO users(username, password_hash, schedule_mode) VALUES ('ledger', 'x', 'parallel') RETURNING id""")
+        .execute(Tuple.tuple())).iterator().next().getLong(0);
+    ledger = new JobLedger(db.pool(), new Limits(1, 3, 8), VERTX.eventBus(), WAKES::incrementAndGet);
+    await(VERTX.eventBus().<JsonObject>consumer(JobEvents.USER_PREFIX + owner, m -> EVENTS.add(m.body())).completion());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    await(db.close(VERTX));
+    await(VERTX.close());
+  }
+
+  @Test
+  void aQueuedJobIsPublishedOnceWithItsCommittedRowAndWakesTheSchedulerOnce() throws Exception {
+    int wakes = WAKES.get();
+    Job job = await(ledger.queue(List.of(newJob(null, JobType.TRAIN)))).get(0);
+    assertEquals(JobStatus.QUEUED, job.status());
+    JsonObject event = eventFor(job.id(), "queued");
+    assertEquals(job.id(), event.getJsonObject("job").getString("job_id"));
+    assertTrue(event.getJsonObject("job").getLong("queue_position") >= 1, "the queued event shows the queue place");
+    assertEquals(wakes + 1, WAKES.get());
+  }
+
+  @Test
+  void nothingLeavesATerminalStatus() throws Exception {
+    Job job = await(ledger.queue(List.of(newJob(null, JobType.TRAIN)))).get(0);
+    Optional<Job> canceled = await(ledger.cancelQueued(job.id()));
+    assertEquals(JobStatus.CANCELED, canceled.orElseThrow().status());
+    eventFor(job.id(), "canceled");
+    int events = EVENTS.size();
+    int wakes = WAKES.get();
+
+    assertTrue(await(ledger.finish(job.id(), JobStatus.SUCCESS, 0, null, null)).isEmpty(), "canceled -> success refused");
+    assertTrue(await(ledger.finish(job.id(), JobStatus.FAILED, 1, "late", null)).isEmpty(), "canceled -> failed refused");
+    assertTrue(await(ledger.cancelQueued(job.id())).isEmpty());
+    assertTrue(await(ledger.requestCancel(job.id())).isEmpty());
+    assertEquals(events, EVENTS.size(), "a refused move publishes nothing");
+    assertEquals(wakes, WAKES.get(), "a refused move wakes nobody");
+    assertEquals("canceled", status(job.id()));
+  }
+
+  @Test
+  void finishRefusesAStatusThatIsNotTerminal() {
+    Future<Optional<Job>> f = ledger.finish("job_x", JobStatus.RUNNING, null, null, null);
+    assertTrue(f.failed());
+  }
+
+  @Test
+  void aRunningJobCannotGoBackToQueuedThroughACloudApply() throws Exception {
+    String id = Ids.job();
+    await(ledger.pending(id, "replicate", owner, new JsonObject().put("kind", "training"), null, "/tmp/x.log", "/tmp/x"));
+    var toRunning = await(ledger.<String>applyCloud(id, cur -> Optional.of("running"), s -> state(s), u -> Future.succeededFuture()));
+    assertTrue(toRunning.orElseThrow().statusChanged());
+    eventFor(id, "running");
+    var back = await(ledger.<String>applyCloud(id, cur -> Optional.of("queued"), s -> state(s), u -> Future.succeededFuture()));
+    assertTrue(back.isEmpty(), "running -> queued is backwards");
+    assertEquals("running", status(id));
+  }
+
+  @Test
+  void aSweepParentFollowsItsShardsAndIsPublishedWithThem() throws Exception {
+    JobLedger.NewJob parent = newJob(null, JobType.SWEEP);
+    List<Job> created = await(ledger.queue(List.of(parent, newJob(parent.jobId(), JobType.TRAIN),
+        newJob(parent.jobId(), JobType.TRAIN))));
+    String a = created.get(1).id();
+    String b = created.get(2).id();
+    await(db.pool().preparedQuery("UPDATE jobs SET cancel_requested = true WHERE owner_user_id = $1 AND job_id <> ALL($2)")
+        .execute(Tuple.of(owner, new String[] {a, b}))); // only this sweep's shards may be claimed here
+    JobLedger.Claim claim = await(ledger.claim("node-ledger-test"));
+    assertEquals(2, claim.started().size());
+    eventFor(parent.jobId(), "running");
+
+    await(ledger.finish(a, JobStatus.SUCCESS, 0, null, null));
+    assertEquals("running", status(parent.jobId()));
+    await(ledger.finish(b, JobStatus.SUCCESS, 0, null, null));
+    JsonObject done = eventFor(parent.jobId(), "success");
+    assertEquals(100.0, done.getJsonObject("job").getDouble("progress"));
+    assertEquals("success", status(parent.jobId()));
+  }
+
+  @Test
+  void theLifecycleRuleIsForwardOnly() {
+    java.util.Map<JobStatus, Integer> rank = java.util.Map.of(JobStatus.PENDING, 0, JobStatus.QUEUED, 1,
+        JobStatus.RUNNING, 2, JobStatus.SUCCESS, 3, JobStatus.FAILED, 3, JobStatus.CANCELED, 3);
+    for (JobStatus from : JobStatus.values()) {
+      for (JobStatus to : JobStatus.values()) {
+        boolean expected = rank.get(from) < 3 && rank.get(to) > rank.get(from);
+        assertEquals(expected, from.canMoveTo(to), from + " -> " + to);
+      }
+    }
+    assertEquals(List.of(JobStatus.PENDING, JobStatus.QUEUED), JobStatus.sourcesOf(JobStatus.RUNNING));
+    assertFalse(JobStatus.QUEUED.canMoveTo(JobStatus.PENDING));
+  }
+
+  private static CloudState state(String status) {
+    return new CloudState(status, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  private static JobLedger.NewJob newJob(String parent, JobType type) {
+    String id = Ids.job();
+    return new JobLedger.NewJob(id, type, owner, new JsonObject(), 0, null, parent, "/tmp/" + id + ".log", "/tmp/" + id);
+  }
+
+  private static String status(String jobId) throws Exception {
+    return await(db.pool().preparedQuery("SELECT status FROM jobs WHERE job_id = $1").execute(Tuple.of(jobId)))
+        .iterator().next().getString(0);
+  }
+
+  /** Waits for the status event of a job, which is delivered on the event loop after the commit. */
+  private static JsonObject eventFor(String jobId, String status) throws InterruptedException {
+    Supplier<Optional<JsonObject>> find = () -> EVENTS.stream()
+        .filter(e -> jobId.equals(e.getString("job_id")) && status.equals(e.getString("status"))).findFirst();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (find.get().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    return find.get().orElseThrow(() -> new AssertionError("no " + status + " event for " + jobId + " in " + EVENTS));
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+}
