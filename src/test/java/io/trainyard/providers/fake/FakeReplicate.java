@@ -578,7 +578,7 @@ public final class FakeReplicate {
   }
 
   /**
-   * {@code java -cp trainyard-fat.jar io.trainyard.providers.fake.FakeReplicate [port] [--manual]
+   * {@code java -cp target/test-classes:target/trainyard-fat.jar io.trainyard.providers.fake.FakeReplicate [port] [--manual]
    * [--step-ms N] [--steps N] [--webhook-secret whsec_...]}: runs the fake until killed. New jobs run on
    * autopilot unless {@code --manual}. Token: {@code FAKE_REPLICATE_TOKEN} or {@value #DEFAULT_TOKEN}.
    */
