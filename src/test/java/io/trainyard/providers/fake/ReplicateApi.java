@@ -121,15 +121,16 @@ final class ReplicateApi {
   }
 
   private void list(RoutingContext ctx, String kind) {
-    String cursor = ctx.request().getParam("cursor");
+    String cursor;
     long before = Long.MAX_VALUE;
-    if (cursor != null) {
-      try {
+    try { // reading the parameter throws too, on a malformed query string
+      cursor = ctx.request().getParam("cursor");
+      if (cursor != null) {
         before = Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).substring(2));
-      } catch (RuntimeException e) {
-        error(ctx, 400, "Invalid cursor");
-        return;
       }
+    } catch (RuntimeException e) {
+      error(ctx, 400, "Invalid cursor");
+      return;
     }
     JobStore.Page page = store.page(kind, before, PAGE);
     String path = baseUrl.get() + ctx.request().path();
