@@ -6,8 +6,9 @@ import { onJobEvent, applyProgress } from '../live.js';
 import { navigate } from '../router.js';
 import {
   h, replace, agoEl, dateTime, duration, secondsBetween, cost, num, shortId, statusChip, progressBar, typeBadge,
-  toast, toastError, confirm, dialog, kv, copyText, isActive, isTerminal, spinner, icon,
+  toast, toastError, confirm, dialog, kv, copyText, spinner, icon,
 } from '../ui.js';
+import { STATUS, STATUS_LABEL, JOB_TYPE, SUBMIT_TYPES, isActive, isTerminal, isLocal } from '../vocabulary.js';
 import { logViewer } from './log-viewer.js';
 
 /** Progress from log text by the contract's rules; used only while the server has no figure yet. */
@@ -52,7 +53,7 @@ export function mountDetail(container, id, { onDeleted } = {}) {
   const extras = h('div', { class: 'detail-extras' });
   const log = logViewer(id, {
     onText: (text) => {
-      if (job && job.status === 'running' && job.progress == null) {
+      if (job && job.status === STATUS.RUNNING && job.progress == null) {
         derived = parseProgress(text);
         renderStatus();
       }
@@ -63,21 +64,21 @@ export function mountDetail(container, id, { onDeleted } = {}) {
 
   // ---------- rendering ----------
   function renderHead() {
-    const local = !job.provider || job.provider === 'local';
+    const local = isLocal(job);
     const actions = [];
-    if (isActive(job)) {
+    if (isActive(job.status)) {
       actions.push(h('button', {
         type: 'button', class: 'btn btn-danger', 'data-testid': 'cancel-button', disabled: !!job.cancel_requested, onclick: cancelJob,
       }, job.cancel_requested ? 'Cancelling…' : 'Cancel'));
     }
-    if (job.job_type !== 'cloud') {
+    if (job.job_type !== JOB_TYPE.CLOUD) {
       actions.push(h('button', { type: 'button', class: 'btn', 'data-testid': 'rerun-button', onclick: rerun }, 'Rerun'));
-      if (job.job_type === 'train' || job.job_type === 'predict') {
+      if (SUBMIT_TYPES.includes(job.job_type)) {
         actions.push(h('a', { class: 'btn', 'data-testid': 'clone-button', href: `/submit/${job.job_type}?from=${encodeURIComponent(id)}` }, 'Edit & resubmit'));
       }
       actions.push(h('button', { type: 'button', class: 'btn', 'data-testid': 'save-template-button', onclick: saveTemplate }, 'Save as template'));
     }
-    if (!isActive(job)) {
+    if (!isActive(job.status)) {
       actions.push(h('button', { type: 'button', class: 'btn btn-danger-ghost', 'data-testid': 'delete-button', onclick: deleteJob }, 'Delete'));
     }
     replace(head,
@@ -104,37 +105,37 @@ export function mountDetail(container, id, { onDeleted } = {}) {
   function renderStatus() {
     if (!job) return;
     const s = job.status;
-    const progress = job.progress != null ? job.progress : (s === 'running' ? derived.progress : null);
-    const stage = job.stage || (s === 'running' ? derived.stage : null);
+    const progress = job.progress != null ? job.progress : (s === STATUS.RUNNING ? derived.progress : null);
+    const stage = job.stage || (s === STATUS.RUNNING ? derived.stage : null);
     const parts = [];
-    if (s === 'running' || (s === 'success' && progress != null)) {
+    if (s === STATUS.RUNNING || (s === STATUS.SUCCESS && progress != null)) {
       const pct = progress == null ? '—' : `${Number(progress).toFixed(1)}%`;
       parts.push(h('div', { class: 'status-row' },
-        stat('Stage', stage || (s === 'running' ? 'Starting' : '—'), { 'data-testid': 'job-stage' }),
+        stat('Stage', stage || (s === STATUS.RUNNING ? 'Starting' : '—'), { 'data-testid': 'job-stage' }),
         stat('Progress', pct, { 'data-testid': 'progress-text' }),
-        s === 'running' ? stat('ETA', job.eta_seconds != null ? duration(job.eta_seconds) : '—', { 'data-testid': 'job-eta' }) : null,
-        stat(s === 'running' ? 'Running for' : 'Ran for', h('span', { 'data-elapsed-from': job.started_at || '', 'data-elapsed-to': job.finished_at || '' },
+        s === STATUS.RUNNING ? stat('ETA', job.eta_seconds != null ? duration(job.eta_seconds) : '—', { 'data-testid': 'job-eta' }) : null,
+        stat(s === STATUS.RUNNING ? 'Running for' : 'Ran for', h('span', { 'data-elapsed-from': job.started_at || '', 'data-elapsed-to': job.finished_at || '' },
           duration(secondsBetween(job.started_at, job.finished_at))))));
-      parts.push(progressBar(progress, { running: s === 'running', label: 'Job progress' }));
-      if (job.last_log && s === 'running') parts.push(h('div', { class: 'last-log mono small truncate', 'data-testid': 'last-log', title: job.last_log }, job.last_log));
-      if (job.cancel_requested && s === 'running') parts.push(h('div', { class: 'notice notice-warn', 'data-testid': 'cancelling-notice' }, 'Cancelling… waiting for the process tree to exit.'));
-    } else if (s === 'queued' || s === 'pending') {
+      parts.push(progressBar(progress, { running: s === STATUS.RUNNING, label: 'Job progress' }));
+      if (job.last_log && s === STATUS.RUNNING) parts.push(h('div', { class: 'last-log mono small truncate', 'data-testid': 'last-log', title: job.last_log }, job.last_log));
+      if (job.cancel_requested && s === STATUS.RUNNING) parts.push(h('div', { class: 'notice notice-warn', 'data-testid': 'cancelling-notice' }, 'Cancelling… waiting for the process tree to exit.'));
+    } else if (s === STATUS.QUEUED || s === STATUS.PENDING) {
       parts.push(h('div', { class: 'status-row' },
         stat('Queue position', job.queue_position ? `#${job.queue_position}` : '—', { 'data-testid': 'queue-position' }),
         stat('Waiting', h('span', { 'data-elapsed-from': job.created_at || '' }, duration(secondsBetween(job.created_at))))),
       h('div', { class: 'waiting', 'data-testid': 'waiting-reason' },
-        s === 'pending' ? 'Waiting for the provider to acknowledge the job.'
+        s === STATUS.PENDING ? 'Waiting for the provider to acknowledge the job.'
           : job.waiting_reason || (job.depends_on ? 'Waiting for its dependency to succeed.' : 'Waiting for the scheduler.')),
       progressBar(null, { label: 'Job progress' }));
     }
-    if (s === 'success' && progress == null) {
+    if (s === STATUS.SUCCESS && progress == null) {
       parts.push(h('div', { class: 'status-row' }, stat('Result', 'Succeeded'), stat('Ran for', duration(secondsBetween(job.started_at, job.finished_at)))));
     }
-    if (s === 'failed') {
+    if (s === STATUS.FAILED) {
       parts.push(h('div', { class: 'error-box', 'data-testid': 'job-error', role: 'alert' },
         h('strong', {}, `Failed${job.exit_code != null ? ` (exit code ${job.exit_code})` : ''}`), job.error ? h('pre', { class: 'mono' }, job.error) : null));
     }
-    if (s === 'canceled') {
+    if (s === STATUS.CANCELED) {
       parts.push(h('div', { class: 'notice notice-warn', 'data-testid': 'canceled-notice' },
         `Canceled${job.started_at ? ` after running ${duration(secondsBetween(job.started_at, job.finished_at))}` : ' before it started'}.`,
         job.error ? ` ${job.error}` : ''));
@@ -155,9 +156,9 @@ export function mountDetail(container, id, { onDeleted } = {}) {
       h('ol', { class: 'timeline', 'data-testid': 'timeline' },
         tl('Created', t.created_at, null, 'created'),
         tl('Started', t.started_at, waited != null ? `waited ${duration(waited)}` : null, 'started'),
-        tl(t.status === 'canceled' ? 'Canceled' : t.status === 'failed' ? 'Failed' : 'Finished', t.finished_at,
+        tl(t.status === STATUS.CANCELED || t.status === STATUS.FAILED ? STATUS_LABEL[t.status] : 'Finished', t.finished_at,
           t.finished_at && t.started_at ? `ran ${duration(secondsBetween(t.started_at, t.finished_at))}` : null, 'finished')));
-    const local = !t.provider || t.provider === 'local';
+    const local = isLocal(t);
     const details = h('section', { class: 'card' }, h('h3', { class: 'card-title' }, 'Details'), kv([
       ['Type', t.job_type],
       local ? null : ['Provider', t.provider],
@@ -225,7 +226,7 @@ export function mountDetail(container, id, { onDeleted } = {}) {
       }
       parts.push(card);
     }
-    if (job.job_type === 'sweep' || (shards && shards.length)) {
+    if (job.job_type === JOB_TYPE.SWEEP || (shards && shards.length)) {
       const list = shards || [];
       parts.push(h('section', { class: 'card', 'data-testid': 'shards-card' },
         h('div', { class: 'card-head' }, h('h3', { class: 'card-title' }, `Shards (${list.length})`)),
@@ -236,7 +237,7 @@ export function mountDetail(container, id, { onDeleted } = {}) {
             h('td', {}, statusChip(sj)),
             h('td', { class: 'mono' }, num((sj.params || {}).lr)),
             h('td', { class: 'mono' }, num((sj.params || {}).batch_size)),
-            h('td', { class: 'cell-progress' }, sj.status === 'running' ? progressBar(sj.progress, { running: true, label: `Progress of ${sj.job_id}` })
+            h('td', { class: 'cell-progress' }, sj.status === STATUS.RUNNING ? progressBar(sj.progress, { running: true, label: `Progress of ${sj.job_id}` })
               : sj.progress != null ? `${num(sj.progress)}%` : '—'),
             h('td', { class: 'small' }, sj.result_summary ? Object.entries(sj.result_summary).slice(0, 2).map(([k, v]) => `${k} ${num(v)}`).join(' · ') : '—'))))))
           : h('p', { class: 'muted' }, shards ? 'No shards.' : 'Loading…')));
@@ -273,11 +274,11 @@ export function mountDetail(container, id, { onDeleted } = {}) {
       if (destroyed) return;
       const fresh = res.job;
       if (job && job.updated_at && fresh.updated_at && fresh.updated_at < job.updated_at) return;
-      const wasActive = job && isActive(job);
+      const wasActive = job && isActive(job.status);
       job = fresh;
       renderAll();
       loadExtras();
-      if (wasActive && isTerminal(job)) log.catchUp();
+      if (wasActive && isTerminal(job.status)) log.catchUp();
     } catch (e) {
       if (destroyed) return;
       if (e.status === 404) {
@@ -304,7 +305,7 @@ export function mountDetail(container, id, { onDeleted } = {}) {
       }
       if (!destroyed) renderExtras();
     }
-    if (job.job_type === 'sweep') {
+    if (job.job_type === JOB_TYPE.SWEEP) {
       try {
         const res = await api.get(`/api/jobs/${api.enc(id)}/shards`);
         shards = res.shards || [];
@@ -321,11 +322,11 @@ export function mountDetail(container, id, { onDeleted } = {}) {
       if (ev.type === 'job_status_changed') {
         const next = ev.job || { ...job, status: ev.status };
         if (job.updated_at && next.updated_at && next.updated_at < job.updated_at) return;
-        const wasActive = isActive(job);
+        const wasActive = isActive(job.status);
         job = next;
         renderAll();
         loadExtras();
-        if (wasActive && isTerminal(job)) log.catchUp();
+        if (wasActive && isTerminal(job.status)) log.catchUp();
       } else if (ev.type === 'job_progress') {
         job = applyProgress(job, ev);
         renderStatus();
@@ -353,13 +354,13 @@ export function mountDetail(container, id, { onDeleted } = {}) {
   async function cancelJob() {
     const ok = await confirm({
       title: 'Cancel this job?', confirmLabel: 'Cancel job', cancelLabel: 'Keep it', danger: true,
-      body: job.status === 'running'
+      body: job.status === STATUS.RUNNING
         ? 'The whole process tree gets SIGTERM, and SIGKILL after the grace period. The job ends as canceled.'
         : 'The job will not start.',
     });
     if (!ok) return;
     try {
-      const local = !job.provider || job.provider === 'local';
+      const local = isLocal(job);
       const res = await api.post(local ? `/api/jobs/${api.enc(id)}/cancel` : `/api/cloud/jobs/${api.enc(id)}/cancel`);
       if (res && res.job && !destroyed) {
         if (!(job.updated_at && res.job.updated_at && res.job.updated_at < job.updated_at)) {
@@ -367,7 +368,7 @@ export function mountDetail(container, id, { onDeleted } = {}) {
           renderAll();
         }
       }
-      toast(res && res.job && res.job.status === 'canceled' ? 'Job canceled' : 'Cancel requested: stopping the process tree…', { kind: 'success' });
+      toast(res && res.job && res.job.status === STATUS.CANCELED ? 'Job canceled' : 'Cancel requested: stopping the process tree…', { kind: 'success' });
     } catch (e) {
       toastError(e, 'Cancel failed: ');
       load();
@@ -387,7 +388,7 @@ export function mountDetail(container, id, { onDeleted } = {}) {
   async function deleteJob() {
     const ok = await confirm({
       title: 'Delete this job?', confirmLabel: 'Delete job', danger: true,
-      body: `Deletes ${id}${job.job_type === 'sweep' ? ' and all its shards' : ''}, its log, model and result records and its artifacts. This cannot be undone.`,
+      body: `Deletes ${id}${job.job_type === JOB_TYPE.SWEEP ? ' and all its shards' : ''}, its log, model and result records and its artifacts. This cannot be undone.`,
     });
     if (!ok) return;
     try {
@@ -400,7 +401,7 @@ export function mountDetail(container, id, { onDeleted } = {}) {
   }
 
   async function saveTemplate() {
-    const jobType = job.job_type === 'sweep' ? 'train' : job.job_type;
+    const jobType = job.job_type === JOB_TYPE.SWEEP ? JOB_TYPE.TRAIN : job.job_type;
     const v = await dialog({
       title: 'Save as template', confirmLabel: 'Save template', testid: 'template-dialog',
       body: `Saves this ${jobType} job's parameters${job.priority ? ' and priority' : ''} for one-click reuse.`,

@@ -7,8 +7,9 @@ import { navigate } from '../router.js';
 import { session } from '../session.js';
 import {
   h, replace, agoEl, cost, num, shortId, statusChip, progressBar, typeBadge, toast, toastError,
-  confirm, dialog, emptyState, isActive, isTerminal, STATUSES, STATUS_LABEL, spinner, duration,
+  confirm, dialog, emptyState, spinner, duration,
 } from '../ui.js';
+import { STATUS, STATUSES, STATUS_LABEL, TERMINAL_STATUSES, JOB_TYPE, JOB_TYPES, JOB_TYPE_LABEL, isActive, isTerminal, isLocal } from '../vocabulary.js';
 import { mountDetail } from './job-detail.js';
 
 const PAGE = 50;
@@ -19,18 +20,18 @@ let countsRoute = true; // false once GET /api/jobs/counts answered 404: counts 
 export function jobSummary(job) {
   const p = job.params || {};
   const parts = [];
-  if (job.job_type === 'cloud') {
+  if (job.job_type === JOB_TYPE.CLOUD) {
     if (p.kind) parts.push(p.kind);
     if (p.version) parts.push(String(p.version).split(':')[0]);
     if (job.hardware) parts.push(job.hardware);
   } else {
     if (p.dataset_id) parts.push(p.dataset_id);
-    if (job.job_type === 'train' || job.job_type === 'sweep') {
+    if (job.job_type === JOB_TYPE.TRAIN || job.job_type === JOB_TYPE.SWEEP) {
       if (p.sweep && typeof p.sweep === 'object') parts.push(`sweep: ${Object.keys(p.sweep).join(' × ')}`);
       if (p.epochs != null) parts.push(`${p.epochs} ep`);
       if (p.lr != null && !(p.sweep && p.sweep.lr)) parts.push(`lr ${num(p.lr)}`);
       if (p.batch_size != null && !(p.sweep && p.sweep.batch_size)) parts.push(`bs ${p.batch_size}`);
-    } else if (job.job_type === 'predict') {
+    } else if (job.job_type === JOB_TYPE.PREDICT) {
       parts.push(p.model_id ? shortId(p.model_id) : p.model_path ? 'model file' : 'model of dependency');
     }
   }
@@ -75,7 +76,7 @@ export const jobsView = {
     const typeSelect = h('select', {
       'aria-label': 'Job type', 'data-testid': 'type-filter', value: filter.type,
       onchange: () => { filter.type = typeSelect.value; reload(); },
-    }, [['', 'All types'], ['train', 'Train'], ['predict', 'Predict'], ['sweep', 'Sweep'], ['cloud', 'Cloud']].map(([v, l]) => h('option', { value: v }, l)));
+    }, [['', 'All types'], ...JOB_TYPES.map((t) => [t, JOB_TYPE_LABEL[t]])].map(([v, l]) => h('option', { value: v }, l)));
     typeSelect.value = filter.type;
     const archivedBtn = h('button', {
       type: 'button', class: 'btn btn-sm btn-toggle', 'data-testid': 'archived-toggle', 'aria-pressed': String(filter.archived),
@@ -114,8 +115,8 @@ export const jobsView = {
         node.textContent = v == null ? '–' : String(v);
       }
       // Pending only matters for cloud jobs: hide the pill while there are none.
-      const pendingBtn = statusButtons.find((b) => b.dataset.status === 'pending');
-      pendingBtn.hidden = !!counts && !counts.pending && filter.status !== 'pending';
+      const pendingBtn = statusButtons.find((b) => b.dataset.status === STATUS.PENDING);
+      pendingBtn.hidden = !!counts && !counts[STATUS.PENDING] && filter.status !== STATUS.PENDING;
       if (!selectedId) renderOverview();
     }
 
@@ -123,7 +124,7 @@ export const jobsView = {
       const acts = [h('a', { href: `/jobs/${encodeURIComponent(job.job_id)}`, class: 'btn btn-xs', 'data-testid': 'view-button' }, 'View')];
       if (job.archived_at) {
         acts.push(h('button', { type: 'button', class: 'btn btn-xs', 'data-testid': 'unarchive-button', onclick: () => unarchive([job.job_id]) }, 'Unarchive'));
-      } else if (isActive(job)) {
+      } else if (isActive(job.status)) {
         acts.push(h('button', {
           type: 'button', class: 'btn btn-xs btn-danger-ghost', 'data-testid': 'row-cancel-button', disabled: job.cancel_requested,
           onclick: () => cancelJob(job),
@@ -136,16 +137,16 @@ export const jobsView = {
 
     function renderRow(job) {
       const selected = job.job_id === selectedId;
-      const running = job.status === 'running';
+      const running = job.status === STATUS.RUNNING;
       let extra = null;
-      if (running || (job.status === 'queued' && job.progress != null)) {
+      if (running || (job.status === STATUS.QUEUED && job.progress != null)) {
         const pct = job.progress == null ? '' : `${Number(job.progress).toFixed(job.progress % 1 ? 1 : 0)}%`;
         extra = h('div', { class: 'row-progress' }, progressBar(job.progress, { running, label: `Progress of ${job.job_id}` }),
           h('span', { class: 'small muted nowrap', 'data-testid': 'row-progress-text' }, [pct, job.stage].filter(Boolean).join(' · ') || 'starting'));
-      } else if (job.status === 'queued') {
+      } else if (job.status === STATUS.QUEUED) {
         extra = h('div', { class: 'small muted truncate', 'data-testid': 'row-queue' },
           job.queue_position ? `#${job.queue_position} in queue` : 'queued', job.waiting_reason ? ` · ${job.waiting_reason}` : '');
-      } else if (job.status === 'failed' && job.error) {
+      } else if (job.status === STATUS.FAILED && job.error) {
         extra = h('div', { class: 'small text-failed truncate', title: job.error }, job.error);
       }
       const cb = h('input', {
@@ -168,8 +169,8 @@ export const jobsView = {
           h('span', { class: 'truncate' }, jobSummary(job) || '—'),
           session.me && session.me.is_admin && job.owner_user_id !== session.me.id
             ? h('span', { class: 'owner nowrap', 'data-testid': 'job-owner', title: 'Owner' }, owners.get(job.owner_user_id) || `user ${job.owner_user_id}`) : null,
-          job.provider && job.provider !== 'local' ? h('span', { class: 'cost nowrap', 'data-testid': 'job-cost' }, cost(job.cost_usd)) : null,
-          isTerminal(job) && job.started_at && job.finished_at ? h('span', { class: 'nowrap', title: 'Run time' }, duration((Date.parse(job.finished_at) - Date.parse(job.started_at)) / 1000)) : null,
+          !isLocal(job) ? h('span', { class: 'cost nowrap', 'data-testid': 'job-cost' }, cost(job.cost_usd)) : null,
+          isTerminal(job.status) && job.started_at && job.finished_at ? h('span', { class: 'nowrap', title: 'Run time' }, duration((Date.parse(job.finished_at) - Date.parse(job.started_at)) / 1000)) : null,
           h('div', { class: 'job-row-actions' }, rowActions(job))),
         extra));
     }
@@ -225,8 +226,7 @@ export const jobsView = {
           h('div', { class: 'row gap-sm' },
             h('a', { href: '/submit/train', class: 'btn btn-primary' }, 'New train job'),
             h('a', { href: '/submit/predict', class: 'btn' }, 'New predict job'))),
-        h('div', { class: 'tiles' }, tile('running', 'Running'), tile('queued', 'Queued'), tile('success', 'Succeeded'),
-          tile('failed', 'Failed'), tile('canceled', 'Canceled'), tile('total', 'Total')),
+        h('div', { class: 'tiles' }, [STATUS.RUNNING, STATUS.QUEUED, ...TERMINAL_STATUSES].map((s) => tile(s, STATUS_LABEL[s])), tile('total', 'Total')),
         h('div', { class: 'cards-2' },
           h('section', { class: 'card' }, h('h3', { class: 'card-title' }, 'Scheduling'),
             h('p', {}, 'You are in ', h('strong', { 'data-testid': 'overview-mode' }, me.schedule_mode || '—'), ' mode: ',
@@ -315,7 +315,7 @@ export const jobsView = {
         }
         if (!countsRoute) {
           const res = await api.get('/api/jobs?limit=1000');
-          const c = { pending: 0, queued: 0, running: 0, success: 0, failed: 0, canceled: 0 };
+          const c = Object.fromEntries(STATUSES.map((s) => [s, 0]));
           for (const j of res.items || []) if (j.status in c) c[j.status]++;
           c.total = res.total ?? (res.items || []).length;
           counts = c;
@@ -387,17 +387,17 @@ export const jobsView = {
     async function cancelJob(job) {
       const ok = await confirm({
         title: 'Cancel this job?', confirmLabel: 'Cancel job', cancelLabel: 'Keep it', danger: true,
-        body: job.status === 'running' ? 'Its whole process tree is stopped (SIGTERM, then SIGKILL after a grace period).' : 'It will not start.',
+        body: job.status === STATUS.RUNNING ? 'Its whole process tree is stopped (SIGTERM, then SIGKILL after a grace period).' : 'It will not start.',
       });
       if (!ok) return;
       try {
-        const path = job.provider && job.provider !== 'local' ? `/api/cloud/jobs/${api.enc(job.job_id)}/cancel` : `/api/jobs/${api.enc(job.job_id)}/cancel`;
+        const path = isLocal(job) ? `/api/jobs/${api.enc(job.job_id)}/cancel` : `/api/cloud/jobs/${api.enc(job.job_id)}/cancel`;
         const res = await api.post(path);
         if (res && res.job && byId.has(job.job_id)) {
           Object.assign(byId.get(job.job_id), res.job);
           updateRow(byId.get(job.job_id));
         }
-        toast(res && res.job && res.job.status === 'canceled' ? 'Job canceled' : 'Cancel requested', { kind: 'success' });
+        toast(res && res.job && res.job.status === STATUS.CANCELED ? 'Job canceled' : 'Cancel requested', { kind: 'success' });
         scheduleCounts();
       } catch (e) {
         toastError(e, 'Cancel failed: ');
