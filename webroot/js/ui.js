@@ -1,5 +1,6 @@
 // DOM building, formatting and small widgets (toasts, dialogs, chips, progress bars, form fields).
 // Text always goes in as text nodes: nothing from the server is parsed as HTML.
+import { JOB_TYPE, STATUS_LABEL, isActive } from './vocabulary.js';
 
 const PROPS = new Set(['checked', 'disabled', 'selected', 'hidden', 'multiple', 'required', 'readOnly', 'indeterminate']);
 
@@ -116,15 +117,8 @@ export function shortId(id) {
 
 // ---------- status and progress ----------
 
-export const STATUSES = ['pending', 'queued', 'running', 'success', 'failed', 'canceled'];
-export const STATUS_LABEL = {
-  pending: 'Pending', queued: 'Queued', running: 'Running', success: 'Succeeded', failed: 'Failed', canceled: 'Canceled',
-};
-export const isActive = (job) => ['pending', 'queued', 'running'].includes(job.status);
-export const isTerminal = (job) => ['success', 'failed', 'canceled'].includes(job.status);
-
 export function statusChip(job, attrs = {}) {
-  const cancelling = job.cancel_requested && isActive(job);
+  const cancelling = job.cancel_requested && isActive(job.status);
   const label = cancelling ? 'Cancelling…' : (STATUS_LABEL[job.status] || job.status);
   return h('span', {
     class: `chip chip-${job.status}${cancelling ? ' chip-cancelling' : ''}`,
@@ -143,7 +137,7 @@ export function progressBar(value, { label = 'Progress', testid = 'progress-bar'
 }
 
 export function typeBadge(job) {
-  const t = job.job_type === 'cloud' ? (job.provider || 'cloud') : job.job_type;
+  const t = job.job_type === JOB_TYPE.CLOUD ? (job.provider || JOB_TYPE.CLOUD) : job.job_type;
   return h('span', { class: `badge badge-${job.job_type}`, 'data-testid': 'job-type' }, t);
 }
 

@@ -1,6 +1,7 @@
 // Analytics: submitted/succeeded/failed per day, success rate, run and wait percentiles (uPlot).
 import * as api from '../api.js';
 import { h, replace, toastError, duration, spinner, emptyState } from '../ui.js';
+import { STATUS, STATUS_LABEL, TERMINAL_STATUSES, JOB_TYPES, JOB_TYPE_LABEL, statusColorVar } from '../vocabulary.js';
 
 let uplotLoading = null;
 function loadUPlot() {
@@ -20,14 +21,18 @@ function loadUPlot() {
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 const dayMs = 86400000;
 
+// A day's row counts submissions and, under each terminal status's name, the jobs that ended so.
+const COUNTS = ['submitted', ...TERMINAL_STATUSES];
+const zeros = () => Object.fromEntries(COUNTS.map((k) => [k, 0]));
+const finishedOf = (r) => TERMINAL_STATUSES.reduce((n, s) => n + Number(r[s] || 0), 0);
+
 /** One row per date over the whole range (missing days are zeros), summed over job types. */
 export function aggregate(rows, days) {
   const by = new Map();
   for (const r of rows) {
-    const a = by.get(r.date) || { date: r.date, submitted: 0, success: 0, failed: 0, canceled: 0, w: 0, run50: 0, run95: 0, wait50: 0, wait95: 0, rw: 0, ww: 0 };
-    for (const k of ['submitted', 'success', 'failed', 'canceled']) a[k] += Number(r[k] || 0);
-    const finished = Number(r.success || 0) + Number(r.failed || 0) + Number(r.canceled || 0);
-    const weight = Math.max(1, finished);
+    const a = by.get(r.date) || { date: r.date, ...zeros(), w: 0, run50: 0, run95: 0, wait50: 0, wait95: 0, rw: 0, ww: 0 };
+    for (const k of COUNTS) a[k] += Number(r[k] || 0);
+    const weight = Math.max(1, finishedOf(r));
     if (r.run_p50_s != null) { a.run50 += r.run_p50_s * weight; a.run95 += (r.run_p95_s ?? r.run_p50_s) * weight; a.rw += weight; }
     if (r.wait_p50_s != null) { a.wait50 += r.wait_p50_s * weight; a.wait95 += (r.wait_p95_s ?? r.wait_p50_s) * weight; a.ww += weight; }
     by.set(r.date, a);
@@ -36,7 +41,7 @@ export function aggregate(rows, days) {
   const out = [];
   for (let i = days - 1; i >= 0; i--) {
     const d = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate()) - i * dayMs).toISOString().slice(0, 10);
-    const a = by.get(d) || { date: d, submitted: 0, success: 0, failed: 0, canceled: 0, rw: 0, ww: 0 };
+    const a = by.get(d) || { date: d, ...zeros(), rw: 0, ww: 0 };
     by.delete(d);
     out.push(a);
   }
@@ -44,10 +49,10 @@ export function aggregate(rows, days) {
   for (const a of by.values()) out.push(a);
   out.sort((x, y) => x.date.localeCompare(y.date));
   return out.map((a) => {
-    const finished = a.success + a.failed + a.canceled;
+    const finished = finishedOf(a);
     return {
-      date: a.date, t: Date.parse(`${a.date}T00:00:00Z`) / 1000, submitted: a.submitted, success: a.success, failed: a.failed, canceled: a.canceled,
-      success_rate: finished ? (100 * a.success) / finished : null,
+      date: a.date, t: Date.parse(`${a.date}T00:00:00Z`) / 1000, ...Object.fromEntries(COUNTS.map((k) => [k, a[k]])),
+      success_rate: finished ? (100 * a[STATUS.SUCCESS]) / finished : null,
       run_p50_s: a.rw ? a.run50 / a.rw : null, run_p95_s: a.rw ? a.run95 / a.rw : null,
       wait_p50_s: a.ww ? a.wait50 / a.ww : null, wait_p95_s: a.ww ? a.wait95 / a.ww : null,
     };
@@ -66,7 +71,7 @@ export const analyticsView = {
       [[7, 'Last 7 days'], [30, 'Last 30 days'], [90, 'Last 90 days']].map(([v, l]) => h('option', { value: v }, l)));
     daysSel.value = '30';
     const typeSel = h('select', { 'aria-label': 'Job type', 'data-testid': 'analytics-type', onchange: () => { state.job_type = typeSel.value; load(); } },
-      [['', 'All types'], ['train', 'Train'], ['predict', 'Predict'], ['sweep', 'Sweep'], ['cloud', 'Cloud']].map(([v, l]) => h('option', { value: v }, l)));
+      [['', 'All types'], ...JOB_TYPES.map((t) => [t, JOB_TYPE_LABEL[t]])].map(([v, l]) => h('option', { value: v }, l)));
     el.append(h('div', { class: 'page' },
       h('div', { class: 'page-head' },
         h('div', {}, h('h1', { class: 'page-title' }, 'Analytics'), h('p', { class: 'muted' }, 'Throughput, outcomes and latency of your jobs per day (UTC).')),
@@ -106,17 +111,16 @@ export const analyticsView = {
       if (destroyed) return;
       const rows = aggregate(res.days || [], state.days);
       const sum = (k) => rows.reduce((a, r) => a + (r[k] || 0), 0);
-      const finished = sum('success') + sum('failed') + sum('canceled');
+      const finished = TERMINAL_STATUSES.reduce((n, s) => n + sum(s), 0);
       const wavg = (k) => {
         let n = 0; let w = 0;
-        for (const r of rows) if (r[k] != null) { const x = Math.max(1, r.success + r.failed + r.canceled); n += r[k] * x; w += x; }
+        for (const r of rows) if (r[k] != null) { const x = Math.max(1, finishedOf(r)); n += r[k] * x; w += x; }
         return w ? n / w : null;
       };
       const tiles = h('div', { class: 'tiles' },
         tile('Submitted', String(sum('submitted')), 'stat-submitted'),
-        tile('Succeeded', String(sum('success')), 'stat-success'),
-        tile('Failed', String(sum('failed')), 'stat-failed'),
-        tile('Success rate', finished ? `${((100 * sum('success')) / finished).toFixed(1)}%` : '—', 'stat-success-rate'),
+        [STATUS.SUCCESS, STATUS.FAILED].map((s) => tile(STATUS_LABEL[s], String(sum(s)), `stat-${s}`)),
+        tile('Success rate', finished ? `${((100 * sum(STATUS.SUCCESS)) / finished).toFixed(1)}%` : '—', 'stat-success-rate'),
         tile('Median run', duration(wavg('run_p50_s')), 'stat-run'),
         tile('Median wait', duration(wavg('wait_p50_s')), 'stat-wait'));
       if (!sum('submitted') && !finished) {
@@ -129,9 +133,10 @@ export const analyticsView = {
       const wait = chartCard('Queue wait', 'chart-wait', 'From submission to start; p50 and p95, seconds.');
       const table = h('details', { class: 'card' }, h('summary', {}, 'Daily figures'),
         h('div', { class: 'table-scroll' }, h('table', { class: 'table table-compact', 'data-testid': 'analytics-table' },
-          h('thead', {}, h('tr', {}, ['Date', 'Submitted', 'Succeeded', 'Failed', 'Canceled', 'Success rate', 'Run p50', 'Run p95', 'Wait p50', 'Wait p95'].map((c) => h('th', { scope: 'col' }, c)))),
-          h('tbody', {}, rows.filter((r) => r.submitted || r.success || r.failed || r.canceled).reverse().map((r) => h('tr', {},
-            h('td', { class: 'nowrap' }, r.date), h('td', {}, r.submitted), h('td', {}, r.success), h('td', {}, r.failed), h('td', {}, r.canceled),
+          h('thead', {}, h('tr', {}, ['Date', 'Submitted', ...TERMINAL_STATUSES.map((s) => STATUS_LABEL[s]), 'Success rate', 'Run p50', 'Run p95', 'Wait p50', 'Wait p95']
+            .map((c) => h('th', { scope: 'col' }, c)))),
+          h('tbody', {}, rows.filter((r) => r.submitted || finishedOf(r)).reverse().map((r) => h('tr', {},
+            h('td', { class: 'nowrap' }, r.date), h('td', {}, r.submitted), TERMINAL_STATUSES.map((s) => h('td', {}, r[s])),
             h('td', {}, r.success_rate == null ? '—' : `${r.success_rate.toFixed(1)}%`),
             h('td', {}, duration(r.run_p50_s)), h('td', {}, duration(r.run_p95_s)), h('td', {}, duration(r.wait_p50_s)), h('td', {}, duration(r.wait_p95_s))))))));
       replace(body, tiles, h('div', { class: 'charts' }, jobs.card, rate.card, run.card, wait.card), table);
@@ -161,9 +166,9 @@ export const analyticsView = {
       const countLine = (label, color) => line(label, color, { points: { show: false } });
       make(jobs.box, [
         { label: 'Submitted', stroke: css('--accent'), fill: `${css('--accent')}33`, width: 1, paths: bars, points: { show: false } },
-        countLine('Succeeded', css('--st-success')), countLine('Failed', css('--st-failed')), countLine('Canceled', css('--st-canceled')),
-      ], [col('submitted'), col('success'), col('failed'), col('canceled')]);
-      make(rate.box, [line('Success rate %', css('--st-success'), { value: (u, v) => (v == null ? '—' : `${v.toFixed(1)}%`) })], [col('success_rate')],
+        ...TERMINAL_STATUSES.map((s) => countLine(STATUS_LABEL[s], css(statusColorVar(s)))),
+      ], COUNTS.map(col));
+      make(rate.box, [line('Success rate %', css(statusColorVar(STATUS.SUCCESS)), { value: (u, v) => (v == null ? '—' : `${v.toFixed(1)}%`) })], [col('success_rate')],
         { range: () => [0, 100], values: (u, vals) => vals.map((v) => `${v}%`) });
       const secs = { values: (u, vals) => vals.map((v) => (v < 60 ? `${+v.toFixed(1)} s` : v < 3600 ? `${+(v / 60).toFixed(1)} min` : `${+(v / 3600).toFixed(1)} h`)) };
       make(run.box, [line('p50', css('--accent')), line('p95', css('--st-canceled'), { dash: [6, 4] })], [col('run_p50_s'), col('run_p95_s')], secs);

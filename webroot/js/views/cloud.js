@@ -4,11 +4,12 @@ import { keepFresh } from '../bus.js';
 import { onJobEvent, applyProgress } from '../live.js';
 import {
   h, replace, field, clearErrors, showErrors, toast, toastError, confirm, agoEl, cost, statusChip, progressBar,
-  shortId, emptyState, spinner, isActive, STATUSES, STATUS_LABEL,
+  shortId, emptyState, spinner,
 } from '../ui.js';
+import { STATUS, STATUSES, STATUS_LABEL, JOB_TYPE, isActive, isLocal } from '../vocabulary.js';
 
 const HARDWARE = ['', 'cpu', 'gpu-t4', 'gpu-l40s', 'gpu-a100-large', 'gpu-h100'];
-const isCloud = (j) => j && (j.job_type === 'cloud' || (j.provider && j.provider !== 'local'));
+const isCloud = (j) => j && (j.job_type === JOB_TYPE.CLOUD || !isLocal(j));
 
 export const cloudView = {
   key: 'cloud',
@@ -96,11 +97,11 @@ export const cloudView = {
         h('td', { class: 'mono small truncate-cell', title: p.version || '' }, p.version ? String(p.version).split(':')[0] : '—'),
         h('td', { class: 'small' }, j.hardware || '—'),
         h('td', { class: 'num', 'data-testid': 'cloud-cost' }, cost(j.cost_usd)),
-        h('td', { class: 'cell-progress' }, j.status === 'running' ? progressBar(j.progress, { running: true, label: `Progress of ${j.job_id}` }) : j.stage || '—'),
+        h('td', { class: 'cell-progress' }, j.status === STATUS.RUNNING ? progressBar(j.progress, { running: true, label: `Progress of ${j.job_id}` }) : j.stage || '—'),
         h('td', { class: 'small muted nowrap' }, agoEl(j.created_at)),
         h('td', { class: 'nowrap actions-cell' },
           h('a', { href: `/jobs/${encodeURIComponent(j.job_id)}`, class: 'btn btn-xs' }, 'View'),
-          isActive(j) ? h('button', { type: 'button', class: 'btn btn-xs btn-danger-ghost', 'data-testid': 'cloud-cancel', disabled: !!j.cancel_requested, onclick: () => cancel(j) }, 'Cancel') : null));
+          isActive(j.status) ? h('button', { type: 'button', class: 'btn btn-xs btn-danger-ghost', 'data-testid': 'cloud-cancel', disabled: !!j.cancel_requested, onclick: () => cancel(j) }, 'Cancel') : null));
     }
 
     function render() {

@@ -4,6 +4,7 @@ import * as api from '../api.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { h, field, clearErrors, showErrors, toast, toastError, dialog, shortId, ago, num } from '../ui.js';
+import { JOB_TYPE, SUBMIT_TYPES } from '../vocabulary.js';
 
 const numInput = (attrs = {}) => h('input', { type: 'number', inputmode: 'numeric', ...attrs });
 
@@ -50,7 +51,7 @@ const PREDICT_SPEC = {
 export const submitView = {
   key: 'submit',
   mount(el, params, query) {
-    const kind = params.kind === 'predict' ? 'predict' : params.kind === 'train' || !params.kind ? 'train' : null;
+    const kind = !params.kind ? JOB_TYPE.TRAIN : SUBMIT_TYPES.includes(params.kind) ? params.kind : null;
     if (!kind) {
       navigate('/submit/train', { replace: true });
       return {};
@@ -79,7 +80,7 @@ export const submitView = {
     ];
     let sweepCount = null;
     let specific;
-    if (kind === 'train') {
+    if (kind === JOB_TYPE.TRAIN) {
       const lrs = h('input', { type: 'text', name: 'sweep.lr', placeholder: 'e.g. 0.001, 0.0001', 'data-testid': 'sweep-lr', oninput: updateSweep });
       const bss = h('input', { type: 'text', name: 'sweep.batch_size', placeholder: 'e.g. 32, 64', 'data-testid': 'sweep-batch_size', oninput: updateSweep });
       sweepCount = h('span', { class: 'small muted', 'data-testid': 'sweep-count' });
@@ -128,8 +129,8 @@ export const submitView = {
 
     function buildBody() {
       const bad = [];
-      const body = readBody(form, kind === 'train' ? TRAIN_SPEC : PREDICT_SPEC, bad);
-      if (kind === 'train') {
+      const body = readBody(form, kind === JOB_TYPE.TRAIN ? TRAIN_SPEC : PREDICT_SPEC, bad);
+      if (kind === JOB_TYPE.TRAIN) {
         const sweep = {};
         const lr = parseList(form.elements.namedItem('sweep.lr').value, 'float');
         const bs = parseList(form.elements.namedItem('sweep.batch_size').value, 'int');
@@ -156,7 +157,7 @@ export const submitView = {
       submitBtn.textContent = 'Submitting…';
       try {
         const res = await api.post(`/api/jobs/${kind}`, body);
-        toast(`${body.sweep ? 'Sweep' : kind === 'train' ? 'Train job' : 'Predict job'} submitted: ${res.job.job_id}`, { kind: 'success' });
+        toast(`${body.sweep ? 'Sweep' : kind === JOB_TYPE.TRAIN ? 'Train job' : 'Predict job'} submitted: ${res.job.job_id}`, { kind: 'success' });
         navigate(`/jobs/${encodeURIComponent(res.job.job_id)}`);
       } catch (err) {
         if (destroyed) return;
@@ -242,7 +243,7 @@ export const submitView = {
       try {
         const res = await api.get('/api/jobs?limit=50');
         if (destroyed) return;
-        recentJobs.replaceChildren(...(res.items || []).filter((j) => j.job_type !== 'cloud').map((j) =>
+        recentJobs.replaceChildren(...(res.items || []).filter((j) => j.job_type !== JOB_TYPE.CLOUD).map((j) =>
           h('option', { value: j.job_id }, `${j.job_type} · ${j.status} · ${ago(j.created_at)}`)));
       } catch (e) {
         // optional
@@ -261,7 +262,7 @@ export const submitView = {
         }
         else input.value = String(v);
       }
-      if (p.sweep && typeof p.sweep === 'object' && kind === 'train') {
+      if (p.sweep && typeof p.sweep === 'object' && kind === JOB_TYPE.TRAIN) {
         if (Array.isArray(p.sweep.lr)) form.elements.namedItem('sweep.lr').value = p.sweep.lr.join(', ');
         if (Array.isArray(p.sweep.batch_size)) form.elements.namedItem('sweep.batch_size').value = p.sweep.batch_size.join(', ');
         form.querySelector('details.sweep').open = true;
@@ -271,7 +272,7 @@ export const submitView = {
 
     async function prefill() {
       const preset = {};
-      for (const k of Object.keys(kind === 'train' ? TRAIN_SPEC : PREDICT_SPEC)) {
+      for (const k of Object.keys(kind === JOB_TYPE.TRAIN ? TRAIN_SPEC : PREDICT_SPEC)) {
         if (query.has(k)) preset[k] = query.get(k);
       }
       const from = query.get('from');
@@ -297,8 +298,8 @@ export const submitView = {
         h('div', {}, h('h1', { class: 'page-title', id: 'submit-title' }, 'New job'),
           h('p', { class: 'muted' }, 'Submit a local training or prediction job. It is queued under your account and runs as soon as a slot is free.')),
         h('nav', { class: 'tabs', 'aria-label': 'Job kind' },
-          h('a', { href: '/submit/train', class: 'tab', 'aria-current': kind === 'train' ? 'page' : null, 'data-testid': 'tab-train' }, 'Train'),
-          h('a', { href: '/submit/predict', class: 'tab', 'aria-current': kind === 'predict' ? 'page' : null, 'data-testid': 'tab-predict' }, 'Predict'),
+          h('a', { href: '/submit/train', class: 'tab', 'aria-current': kind === JOB_TYPE.TRAIN ? 'page' : null, 'data-testid': 'tab-train' }, 'Train'),
+          h('a', { href: '/submit/predict', class: 'tab', 'aria-current': kind === JOB_TYPE.PREDICT ? 'page' : null, 'data-testid': 'tab-predict' }, 'Predict'),
           h('a', { href: '/cloud', class: 'tab', 'data-testid': 'tab-cloud' }, 'Cloud'))),
       h('div', { class: 'form-layout' }, form,
         h('aside', { class: 'card help' },
@@ -307,8 +308,8 @@ export const submitView = {
             h('li', {}, 'The job is ', h('strong', {}, 'queued'), '. In ', h('strong', {}, me.schedule_mode || 'serial'),
               ' mode ', me.schedule_mode === 'parallel' ? 'up to 3 of your jobs run at once.' : 'one of your jobs runs at a time.'),
             h('li', {}, 'It ', h('strong', {}, 'runs'), ' as its own process group; stage, progress and the log stream in live.'),
-            h('li', {}, kind === 'train' ? 'On success its model is registered and can be used for predictions.' : 'On success the predictions can be previewed and downloaded as CSV.')),
-          kind === 'train' ? h('p', { class: 'small muted' }, 'A sweep creates one parent job and one shard per combination; cancel, delete and rerun of the parent act on all of them.') : null))));
+            h('li', {}, kind === JOB_TYPE.TRAIN ? 'On success its model is registered and can be used for predictions.' : 'On success the predictions can be previewed and downloaded as CSV.')),
+          kind === JOB_TYPE.TRAIN ? h('p', { class: 'small muted' }, 'A sweep creates one parent job and one shard per combination; cancel, delete and rerun of the parent act on all of them.') : null))));
     prefill();
     loadRecent();
     return { destroy() { destroyed = true; } };

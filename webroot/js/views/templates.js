@@ -2,9 +2,10 @@
 import * as api from '../api.js';
 import { navigate } from '../router.js';
 import { h, replace, field, clearErrors, showErrors, toast, toastError, confirm, dialog, agoEl, emptyState, spinner } from '../ui.js';
+import { JOB_TYPE, SUBMIT_TYPES } from '../vocabulary.js';
 
-const EXAMPLE = { train: { dataset_id: 'demo', gene_size: 64, output_dim: 4, epochs: 10, lr: 0.0001, batch_size: 64 },
-  predict: { dataset_id: 'demo', gene_size: 64, output_dim: 4 } };
+const EXAMPLE = { [JOB_TYPE.TRAIN]: { dataset_id: 'demo', gene_size: 64, output_dim: 4, epochs: 10, lr: 0.0001, batch_size: 64 },
+  [JOB_TYPE.PREDICT]: { dataset_id: 'demo', gene_size: 64, output_dim: 4 } };
 
 export const templatesView = {
   key: 'templates',
@@ -15,12 +16,12 @@ export const templatesView = {
     const listBox = h('div', { class: 'table-scroll' });
 
     const name = h('input', { type: 'text', name: 'name', autocomplete: 'off', 'data-testid': 'template-name' });
-    const type = h('select', { name: 'job_type', 'data-testid': 'template-job_type' }, h('option', { value: 'train' }, 'train'), h('option', { value: 'predict' }, 'predict'));
+    const type = h('select', { name: 'job_type', 'data-testid': 'template-job_type' }, SUBMIT_TYPES.map((t) => h('option', { value: t }, t)));
     const params = h('textarea', { name: 'params', rows: 9, class: 'mono', spellcheck: 'false', 'data-testid': 'template-params' });
-    params.value = JSON.stringify(EXAMPLE.train, null, 2);
+    params.value = JSON.stringify(EXAMPLE[JOB_TYPE.TRAIN], null, 2);
     type.addEventListener('change', () => {
       const cur = params.value.trim();
-      if (!cur || cur === JSON.stringify(EXAMPLE.train, null, 2) || cur === JSON.stringify(EXAMPLE.predict, null, 2)) {
+      if (!cur || cur === JSON.stringify(EXAMPLE[JOB_TYPE.TRAIN], null, 2) || cur === JSON.stringify(EXAMPLE[JOB_TYPE.PREDICT], null, 2)) {
         params.value = JSON.stringify(EXAMPLE[type.value], null, 2);
       }
     });
