@@ -94,7 +94,8 @@ public final class Trainyard {
       ResultRepository results = new ResultRepository(db.pool());
       Submissions submissions = new Submissions(vertx, jobRepo, ledger, models, datasets, paths,
           jobsConf.getInteger("default_epochs", 10));
-      JobService jobs = new JobService(vertx, jobRepo, ledger, submissions, paths, nodeId);
+      JobService jobs = new JobService(vertx, jobRepo, ledger, submissions, paths,
+          new JobControlClient(vertx.eventBus()), nodeId);
       Launcher launcher = new Launcher(AppConfig.section(conf, "jobs.types"), paths.datasets(),
           jobsConf.getLong("demo_step_ms", 250L));
       long graceMs = AppConfig.section(conf, "supervisor").getLong("cancel_grace_seconds", 10L) * 1000;

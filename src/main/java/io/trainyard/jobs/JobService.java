@@ -2,13 +2,8 @@ package io.trainyard.jobs;
 
 import io.trainyard.auth.User;
 import io.trainyard.domain.DomainException;
-import io.trainyard.providers.ProvidersApi;
-import io.trainyard.supervisor.SupervisorApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -16,21 +11,20 @@ import java.util.List;
 
 /**
  * What users do with jobs: submission, visibility, cancel, delete and flush. Status changes are asked
- * of the {@link JobLedger}; process work of the owning node's supervisor and cloud work of the
- * providers verticle, over the event bus.
+ * of the {@link JobLedger}; process and cloud work of whoever runs the job, through {@link JobControl}.
  */
 public final class JobService {
-  private final Vertx vertx;
   private final JobRepository jobs;
   private final JobLedger ledger;
   private final Submissions submissions;
   private final JobRemoval removal;
+  private final JobControl control;
   private final String nodeId;
 
   public JobService(Vertx vertx, JobRepository jobs, JobLedger ledger, Submissions submissions, JobPaths paths,
-                    String nodeId) {
-    this.vertx = vertx;
+                    JobControl control, String nodeId) {
     this.jobs = jobs;
+    this.control = control;
     this.ledger = ledger;
     this.submissions = submissions;
     this.removal = new JobRemoval(vertx, jobs, paths);
@@ -86,7 +80,7 @@ public final class JobService {
     if (job.status() != JobStatus.RUNNING || !job.hasProcess()) { // a sweep parent has no process; its shards do
       return Future.succeededFuture(job);
     }
-    return askSupervisor(job, SupervisorApi.settle(job.nodeId()), 10_000)
+    return control.settle(job)
         .compose(x -> jobs.find(job.id(), null))
         .map(j -> j.orElse(job));
   }
@@ -111,7 +105,7 @@ public final class JobService {
           return cancel(user, jobId); // finished meanwhile: answer with its final state
         }
         Job running = flagged.get();
-        return askSupervisor(running, SupervisorApi.cancel(running.nodeId()), 10_000)
+        return control.cancel(running)
             .compose(x -> jobs.find(jobId, null)).map(j -> j.orElse(running));
       });
     });
@@ -119,9 +113,7 @@ public final class JobService {
 
   /** Cloud jobs are canceled at their provider by the providers verticle, the one owner of cloud work. */
   private Future<Job> cancelCloud(String jobId) {
-    return vertx.eventBus().<JsonObject>request(ProvidersApi.CANCEL, new JsonObject().put("job_id", jobId),
-            new DeliveryOptions().setSendTimeout(45_000))
-        .recover(err -> Future.failedFuture(DomainException.fromReply(err)))
+    return control.cancelCloud(jobId)
         .compose(m -> jobs.find(jobId, null))
         .compose(j -> j.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(DomainException.notFound("Job not found"))));
   }
@@ -138,21 +130,6 @@ public final class JobService {
       }
       return chain;
     }).compose(v -> jobs.find(parent.id(), null)).map(j -> j.orElse(parent));
-  }
-
-  /**
-   * Sends a request about a running job to its node. Without an answering consumer (another node on
-   * the same PostgreSQL but not on this event bus, or one that is down) nothing is decided here: that
-   * node settles its own jobs when it starts, and picks up a cancel_requested flag on its next
-   * scheduler tick. Settling from here could cancel a job that is alive elsewhere.
-   */
-  private Future<Boolean> askSupervisor(Job job, String address, long timeoutMs) {
-    return vertx.eventBus().request(address, new JsonObject().put("job_id", job.id()),
-            new DeliveryOptions().setSendTimeout(timeoutMs))
-        .map(true)
-        .recover(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
-            ? Future.succeededFuture(false)
-            : Future.failedFuture(err));
   }
 
   public Future<JsonObject> delete(User user, String jobId, boolean purge) {
@@ -199,7 +176,7 @@ public final class JobService {
           skipped.add(j.id());
           return Future.succeededFuture(false);
         }
-        return askSupervisor(j, SupervisorApi.kill(j.nodeId()), 30_000).map(reached -> {
+        return control.kill(j).map(reached -> {
           if (!reached) {
             skipped.add(j.id()); // its node is not reachable from here
           }

@@ -46,6 +46,15 @@ class ArchitectureTest {
   }
 
   @Test
+  void theJobCoreDependsOnNoVerticle() {
+    noClasses().that().resideInAPackage("io.trainyard.jobs..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.trainyard.scheduler..", "io.trainyard.supervisor..",
+            "io.trainyard.providers..", "io.trainyard.logs..")
+        .because("the verticles build on the job core; it reaches them only through JobControl")
+        .check(MAIN);
+  }
+
+  @Test
   void theDomainUsesNoWebTypes() {
     noClasses().that().resideInAnyPackage("io.trainyard.jobs..", "io.trainyard.auth..", "io.trainyard.providers..",
             "io.trainyard.scheduler..", "io.trainyard.supervisor..", "io.trainyard.logs..", "io.trainyard.domain..")
