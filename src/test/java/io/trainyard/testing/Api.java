@@ -110,14 +110,6 @@ public final class Api {
     return Await.until("the log of job " + id + " to contain \"" + text + "\"", timeout, () -> log(id), l -> l.contains(text));
   }
 
-  public static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** A response with helpers for asserting on it. */
   public static final class Res {
     private final HttpResponse<String> resp;

@@ -247,14 +247,6 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   // ---------- evidence ----------
 
   Path screenshot(String file) {
