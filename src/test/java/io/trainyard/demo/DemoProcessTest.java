@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trainyard.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -39,12 +41,11 @@ class DemoProcessTest {
 
     Process process = pb.start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.readString(log).contains("epoch 1/10 step 1/80 ")) {
-        assertTrue(process.isAlive(), "exited before the first step: " + Files.readString(log));
-        assertTrue(System.nanoTime() < deadline, "no step line within 30 s: " + Files.readString(log));
-        Thread.sleep(10);
-      }
+      Await.until("the first step line", Duration.ofSeconds(30), () -> {
+        String out = Files.readString(log);
+        assertTrue(process.isAlive() || out.contains("epoch 1/10 step 1/80 "), "exited before the first step: " + out);
+        return out;
+      }, out -> out.contains("epoch 1/10 step 1/80 "));
       process.destroy();
       assertTrue(process.waitFor(15, TimeUnit.SECONDS), "did not exit after SIGTERM: " + Files.readString(log));
 

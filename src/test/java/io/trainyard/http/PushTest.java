@@ -1,6 +1,7 @@
 package io.trainyard.http;
 
 import io.trainyard.testing.Api;
+import io.trainyard.testing.Await;
 import io.trainyard.testing.BridgeClient;
 import io.trainyard.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -21,10 +22,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -63,8 +66,9 @@ class PushTest {
   @Test
   void ownAddressDeliversStatusAndProgressInOrderAfterTheDatabaseHoldsThem() throws Exception {
     try (BridgeClient ws = BridgeClient.connect(server.baseUrl(), alice.token(), origin())) {
-      ws.register("jobs.user." + alice.userId());
-      Api.sleep(200);
+      String own = "jobs.user." + alice.userId();
+      ws.register(own);
+      ws.framesBeforeMarker(server::publish, own, WAIT); // registered: the job's first event cannot be missed
       JsonObject job = alice.train(new JsonObject().put("epochs", 2));
       String id = job.getString("job_id");
       JsonObject queued = ws.await(f -> isStatus(f, id, "queued"), WAIT);
@@ -90,11 +94,13 @@ class PushTest {
       String id = job.getString("job_id");
       ws.register("jobs.log." + id);
       alice.awaitStatus(id, "success");
-      Api.sleep(300);
+      // The last bytes were published before the job was recorded as finished: a marker published now
+      // on the same address comes after every log event, duplicates included.
+      List<JsonObject> frames = ws.framesBeforeMarker(server::publish, "jobs.log." + id, WAIT);
       String log = Files.readString(Path.of(job.getString("log_path")));
       StringBuilder rebuilt = new StringBuilder();
       long next = -1;
-      for (JsonObject f : ws.drain()) {
+      for (JsonObject f : frames) {
         JsonObject b = body(f);
         if (!"job_log".equals(b.getString("type"))) {
           continue;
@@ -116,22 +122,37 @@ class PushTest {
 
   @Test
   void anotherUsersAddressesAndJobsAllAndInboundSendsAreRefusedAndDeliverNothing() throws Exception {
-    JsonObject alicesJob = alice.train(new JsonObject().put("epochs", 2));
-    try (BridgeClient ws = BridgeClient.connect(server.baseUrl(), bob.token(), origin())) {
-      ws.register("jobs.user." + alice.userId());
-      assertEquals("access_denied", ws.await(PushTest::isErr, WAIT).getString("body"));
-      ws.register("jobs.all");
-      assertEquals("access_denied", ws.await(PushTest::isErr, WAIT).getString("body"));
-      ws.register("jobs.log." + alicesJob.getString("job_id"));
-      assertEquals("access_denied", ws.await(PushTest::isErr, WAIT).getString("body"));
-      ws.send(new JsonObject().put("type", "send").put("address", "scheduler.wake").put("body", new JsonObject()));
-      assertEquals("access_denied", ws.await(PushTest::isErr, WAIT).getString("body"));
-      ws.send(new JsonObject().put("type", "publish").put("address", "jobs.user." + bob.userId()).put("body", new JsonObject()));
-      assertEquals("access_denied", ws.await(PushTest::isErr, WAIT).getString("body"));
-      alice.awaitStatus(alicesJob.getString("job_id"), "success");
-      Api.sleep(300);
-      assertTrue(ws.drain().stream().noneMatch(f -> "rec".equals(f.getString("type"))), "nothing was delivered");
+    try (BridgeClient watcher = adminOnJobsAll()) {
+      JsonObject alicesJob = alice.train(new JsonObject().put("epochs", 2));
+      try (BridgeClient ws = BridgeClient.connect(server.baseUrl(), bob.token(), origin())) {
+        ws.register("jobs.user." + alice.userId());
+        assertEquals("access_denied", ws.await(PushTest::isErr, WAIT).getString("body"));
+        ws.register("jobs.all");
+        assertEquals("access_denied", ws.await(PushTest::isErr, WAIT).getString("body"));
+        ws.register("jobs.log." + alicesJob.getString("job_id"));
+        assertEquals("access_denied", ws.await(PushTest::isErr, WAIT).getString("body"));
+        ws.send(new JsonObject().put("type", "send").put("address", "scheduler.wake").put("body", new JsonObject()));
+        assertEquals("access_denied", ws.await(PushTest::isErr, WAIT).getString("body"));
+        ws.send(new JsonObject().put("type", "publish").put("address", "jobs.user." + bob.userId()).put("body", new JsonObject()));
+        assertEquals("access_denied", ws.await(PushTest::isErr, WAIT).getString("body"));
+        // Her job's last event has gone out (jobs.all gets it after her own address)...
+        assertNotNull(watcher.await(f -> isStatus(f, alicesJob.getString("job_id"), "success"), WAIT), "alice's job ended");
+        // ...so any of her events bound for this socket would arrive before a marker published only now
+        // on an address bob may follow.
+        String own = "jobs.user." + bob.userId();
+        ws.register(own);
+        List<JsonObject> before = ws.framesBeforeMarker(server::publish, own, WAIT);
+        assertTrue(before.stream().noneMatch(f -> "rec".equals(f.getString("type"))), "nothing was delivered: " + before);
+      }
     }
+  }
+
+  /** An admin's socket following jobs.all, registered: it sees each job's status events after its owner's address got them. */
+  private BridgeClient adminOnJobsAll() {
+    BridgeClient ws = BridgeClient.connect(server.baseUrl(), server.admin().token(), origin());
+    ws.register("jobs.all");
+    ws.framesBeforeMarker(server::publish, "jobs.all", WAIT);
+    return ws;
   }
 
   @Test
@@ -140,7 +161,7 @@ class PushTest {
     try (BridgeClient ws = BridgeClient.connect(server.baseUrl(), null, null)) {
       ws.send(new JsonObject().put("type", "register").put("address", "jobs.all")
           .put("headers", new JsonObject().put("Authorization", "Bearer " + admin.token())));
-      Api.sleep(200);
+      ws.framesBeforeMarker(server::publish, "jobs.all", WAIT); // the bearer token's registration is in place
       String id = bob.train(new JsonObject()).getString("job_id");
       assertNotNull(ws.await(f -> isStatus(f, id, "queued"), WAIT));
     }
@@ -173,7 +194,7 @@ class PushTest {
   void sseDeliversOnlyTheCallersEventsAndRefusesTheSixthStream() throws Exception {
     List<InputStream> streams = new ArrayList<>();
     HttpClient http = HttpClient.newHttpClient();
-    try {
+    try (BridgeClient watcher = adminOnJobsAll()) {
       HttpResponse<InputStream> first = http.send(sse(bob.token()), HttpResponse.BodyHandlers.ofInputStream());
       assertEquals(200, first.statusCode());
       assertTrue(first.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
@@ -203,13 +224,15 @@ class PushTest {
       String bobsJob = bob.train(new JsonObject()).getString("job_id");
       bob.awaitStatus(bobsJob, "success");
       alice.awaitStatus(alicesJob, "success");
-      Api.sleep(300);
-      List<String> data = new ArrayList<>();
-      for (String l; (l = lines.poll(100, TimeUnit.MILLISECONDS)) != null; ) {
-        if (l.startsWith("data: ")) {
-          data.add(l.substring(6));
-        }
+      // Both jobs' last events have gone out (jobs.all gets each after its owner's address)...
+      Set<String> ended = new HashSet<>();
+      while (ended.size() < 2) {
+        JsonObject f = watcher.await(x -> isStatus(x, alicesJob, "success") || isStatus(x, bobsJob, "success"), WAIT);
+        assertNotNull(f, "both jobs' success events; seen: " + ended);
+        ended.add(body(f).getString("job_id"));
       }
+      // ...so a marker published now on bob's address reaches his stream after all of them.
+      List<String> data = sseDataBeforeMarker(lines, "jobs.user." + bob.userId());
       assertTrue(data.stream().anyMatch(d -> d.contains(bobsJob) && d.contains("\"status\":\"success\"")), data.toString());
       assertTrue(data.stream().noneMatch(d -> d.contains(alicesJob)), "no event of another user's job");
     } finally {
@@ -217,11 +240,40 @@ class PushTest {
         s.close();
       }
     }
-    // Closed streams free their places.
-    Api.sleep(300);
-    HttpResponse<InputStream> again = HttpClient.newHttpClient().send(sse(bob.token()), HttpResponse.BodyHandlers.ofInputStream());
-    assertEquals(200, again.statusCode());
-    again.body().close();
+    // Closed streams free their places (once the server has seen them close).
+    HttpClient fresh = HttpClient.newHttpClient();
+    Await.until("a sixth stream to be accepted after five were closed", WAIT, () -> {
+      HttpResponse<InputStream> again = fresh.send(sse(bob.token()), HttpResponse.BodyHandlers.ofInputStream());
+      again.body().close();
+      assertTrue(again.statusCode() == 200 || again.statusCode() == 429, "status " + again.statusCode());
+      return again.statusCode();
+    }, status -> status == 200);
+  }
+
+  /**
+   * Publishes a marker on {@code address} until it comes out of the SSE stream whose lines are
+   * {@code lines}; answers the data lines before it, markers left out.
+   */
+  private List<String> sseDataBeforeMarker(LinkedBlockingQueue<String> lines, String address) {
+    String id = UUID.randomUUID().toString();
+    List<String> data = new ArrayList<>();
+    Await.until("a marker published on " + address + " to come out of the event stream", WAIT, () -> {
+      server.publish(address, new JsonObject().put("type", BridgeClient.MARKER).put("marker", id));
+      for (String l; (l = lines.poll()) != null; ) {
+        if (!l.startsWith("data: ")) {
+          continue;
+        }
+        String d = l.substring(6);
+        if (d.contains(id)) {
+          return true;
+        }
+        if (!d.contains(BridgeClient.MARKER)) {
+          data.add(d);
+        }
+      }
+      return false;
+    }, Boolean::booleanValue);
+    return data;
   }
 
   @Test
@@ -234,15 +286,9 @@ class PushTest {
       JsonObject q = u.get("/api/jobs/" + queued.getString("job_id") + "/inline-progress").expect(200).json();
       assertNull(q.getValue("progress"));
       assertNull(q.getValue("stage"));
-      JsonObject p = null;
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (System.nanoTime() < deadline) {
-        p = u.get("/api/jobs/" + id + "/inline-progress").expect(200).json();
-        if (p.getDouble("progress") != null && p.getDouble("progress") > 0) {
-          break;
-        }
-        Api.sleep(50);
-      }
+      JsonObject p = Await.until("inline progress above 0", WAIT,
+          () -> u.get("/api/jobs/" + id + "/inline-progress").expect(200).json(),
+          j -> j.getDouble("progress") != null && j.getDouble("progress") > 0);
       assertEquals(id, p.getString("job_id"));
       assertTrue(p.getDouble("progress") > 0 && p.getDouble("progress") < 100, p.encode());
       assertTrue(List.of("Training", "Validation").contains(p.getString("stage")), p.encode());

@@ -3,6 +3,7 @@ package io.trainyard.providers;
 import io.trainyard.app.AppConfig;
 import io.trainyard.providers.fake.FakeReplicate;
 import io.trainyard.testing.Api;
+import io.trainyard.testing.Await;
 import io.trainyard.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -17,8 +18,6 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** A fake Replicate on its own Vert.x and a real Trainyard node pointed at it. */
 final class CloudFixture implements AutoCloseable {
@@ -82,14 +81,7 @@ final class CloudFixture implements AutoCloseable {
   }
 
   static void eventually(BooleanSupplier condition, Duration timeout, String what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Api.sleep(25);
-    }
-    fail("timed out waiting for " + what);
+    Await.until(what, timeout, condition);
   }
 
   JsonObject poller() {
@@ -99,8 +91,8 @@ final class CloudFixture implements AutoCloseable {
   /** Waits until the poller has completed {@code n} more cycles than now; answers the last one. */
   JsonObject awaitCycles(int n) {
     long target = poller().getLong("cycles") + n;
-    eventually(() -> poller().getLong("cycles") >= target, Duration.ofSeconds(30), n + " poll cycles");
-    return poller().getJsonObject("last_cycle");
+    return Await.until(n + " more poll cycles (to " + target + ")", Duration.ofSeconds(30), this::poller,
+        p -> p.getLong("cycles") >= target).getJsonObject("last_cycle");
   }
 
   /** Posts a Standard Webhooks delivery of a provider object, signed with {@code secret}. */

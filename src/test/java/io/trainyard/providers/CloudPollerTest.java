@@ -2,6 +2,7 @@ package io.trainyard.providers;
 
 import io.trainyard.app.AppConfig;
 import io.trainyard.testing.Api;
+import io.trainyard.testing.Await;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,11 +138,15 @@ class CloudPollerTest {
     Files.writeString(Path.of("target/bench-cloud.txt"), table.toString());
   }
 
+  /** Whole cycles that {@link #measure} spans at least: enough that "n per cycle" is not "0 = 0". */
+  private static final int MEASURED_CYCLES = 3;
+
   /** {total requests, GET-by-id requests, cycles, list requests} over whole cycles only. */
   private long[] measure() {
     long[] a = snapshot();
-    Api.sleep(800);
+    fx.awaitCycles(MEASURED_CYCLES);
     long[] b = snapshot();
+    assertTrue(b[0] - a[0] >= MEASURED_CYCLES, "measured over " + (b[0] - a[0]) + " cycles");
     return new long[] {b[1] - a[1], b[2] - a[2], b[0] - a[0], b[3] - a[3]};
   }
 
@@ -150,18 +155,16 @@ class CloudPollerTest {
    * before and after with the same cycle count), so no cycle is counted in part.
    */
   private long[] snapshot() {
-    while (true) {
-      awaitIdle();
+    return Await.untilPresent("the fake's request counts read between two poll cycles", Duration.ofSeconds(30), () -> {
       JsonObject before = fx.poller();
       long total = fx.fake.requestCount();
       long gets = fx.fake.requestCount("GET /v1/trainings/{id}");
       long lists = fx.fake.requestCount("GET /v1/trainings") + fx.fake.requestCount("GET /v1/predictions");
       JsonObject after = fx.poller();
-      if ("idle".equals(before.getString("state")) && "idle".equals(after.getString("state"))
-          && before.getLong("cycles").equals(after.getLong("cycles"))) {
-        return new long[] {after.getLong("cycles"), total, gets, lists};
-      }
-    }
+      boolean between = "idle".equals(before.getString("state")) && "idle".equals(after.getString("state"))
+          && before.getLong("cycles").equals(after.getLong("cycles"));
+      return between ? new long[] {after.getLong("cycles"), total, gets, lists} : null;
+    });
   }
 
   private void awaitIdle() {

@@ -2,6 +2,7 @@ package io.trainyard.providers;
 
 import io.trainyard.app.AppConfig;
 import io.trainyard.testing.Api;
+import io.trainyard.testing.Await;
 import io.trainyard.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +19,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A wrong token, an unreachable provider and no token at all: problems and {valid: false}, never a 500. */
 class CloudProviderTroubleTest {
+  /** Poll cycles against the dead provider the running job must outlive. */
+  private static final int FAILED_CYCLES = 3;
+
+  /** The poller's consecutive failed cycles against Replicate, as {@code GET /api/health} shows them (0 before any). */
+  private static int failedCycles(TestServer server) {
+    JsonObject providers = server.api().get("/api/health").expect(200).json().getJsonObject("poller").getJsonObject("providers");
+    JsonObject replicate = providers == null ? null : providers.getJsonObject("replicate");
+    return replicate == null ? 0 : replicate.getInteger("consecutive_failures", 0);
+  }
 
   @Test
   void aWrongTokenIsInvalidAndSubmissionsAnswer502WithTheProvidersMessage() {
@@ -59,12 +70,15 @@ class CloudProviderTroubleTest {
             + "VALUES ('job_cloudorphan1', 'cloud', 'replicate', 'running', " + admin.userId()
             + ", '{\"kind\":\"training\"}', 'gone123', now())");
       }
+      int before = failedCycles(server); // failures from here on are cycles that had this job to refresh
       JsonObject listed = admin.get("/api/cloud/jobs?sync_active=true").expect(200).json();
       assertNotNull(listed.getString("sync_error"));
       assertTrue(listed.getString("sync_error").contains("unreachable"), listed.encode());
       assertEquals(1, listed.getInteger("total"));
       admin.post("/api/cloud/jobs/job_cloudorphan1/cancel", null).problem(503);
-      Api.sleep(800); // several poll cycles against the dead provider
+      // Several poll cycles that tried the dead provider with the job active: each one counts a failure.
+      Await.until("poll cycles to fail against the dead provider (from " + before + " failures)", Duration.ofSeconds(30),
+          () -> failedCycles(server), n -> n >= before + FAILED_CYCLES);
       JsonObject job = admin.job("job_cloudorphan1");
       assertEquals("running", job.getString("status"));
       JsonObject health = server.api().get("/api/health").expect(200).json();

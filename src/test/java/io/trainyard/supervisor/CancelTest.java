@@ -1,6 +1,7 @@
 package io.trainyard.supervisor;
 
 import io.trainyard.testing.Api;
+import io.trainyard.testing.Await;
 import io.trainyard.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -37,16 +38,11 @@ class CancelTest {
     server.close();
   }
 
-  static long pidFile(Path dir, String name) throws Exception {
+  static long pidFile(Path dir, String name) {
     Path f = dir.resolve(name);
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(f) && !Files.readString(f).isBlank()) {
-        return Long.parseLong(Files.readString(f).trim());
-      }
-      Api.sleep(20);
-    }
-    throw new AssertionError("no " + name);
+    String pid = Await.until("a pid in " + f, Duration.ofSeconds(20), () -> Files.exists(f) ? Files.readString(f).trim() : "",
+        s -> !s.isEmpty());
+    return Long.parseLong(pid);
   }
 
   /** Alive and not a zombie: an exited orphan stays a zombie where PID 1 does not reap, yet it is gone. */
@@ -87,16 +83,17 @@ class CancelTest {
     String modelFile = trainModelFile();
     JsonObject job = u.post("/api/jobs/predict", new JsonObject().put("dataset_id", "demo").put("gene_size", 64)
         .put("output_dim", 4).put("model_path", modelFile)).expect(200).json().getJsonObject("job");
+    String id = job.getString("job_id");
     long leader = pidFile(Path.of(job.getString("artifacts_dir")), "leader.pid");
-    Api.sleep(200); // let the trap be installed before the signal
+    u.awaitLog(id, "ignoring TERM", Duration.ofSeconds(20)); // printed once its trap is installed
     long t0 = System.nanoTime();
-    u.post("/api/jobs/" + job.getString("job_id") + "/cancel", null).expect(200);
-    Api.sleep(1000);
-    JsonObject during = u.job(job.getString("job_id"));
+    u.post("/api/jobs/" + id + "/cancel", null).expect(200);
+    u.awaitLog(id, "got TERM", Duration.ofSeconds(20)); // SIGTERM arrived, and the program carried on
+    JsonObject during = u.job(id);
     assertEquals("running", during.getString("status"), "still inside the grace: SIGTERM was ignored");
     assertTrue(during.getBoolean("cancel_requested"));
     assertTrue(alive(leader));
-    u.awaitStatus(job.getString("job_id"), "canceled");
+    u.awaitStatus(id, "canceled");
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertTrue(ms >= 1900, "killed only after the 2 s grace, took " + ms + " ms");
     assertFalse(alive(leader));

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** A blocking REST client for tests, optionally signed in with a bearer token. */
 public final class Api {
@@ -92,30 +91,23 @@ public final class Api {
     return get("/api/jobs/" + id).expect(200).json().getJsonObject("job");
   }
 
-  /** Polls the job until the predicate holds (or fails after the timeout). */
+  /** Polls the job until the predicate holds (or fails after the timeout, showing the last record). */
   public JsonObject awaitJob(String id, Predicate<JsonObject> until, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      last = job(id);
-      if (until.test(last)) {
-        return last;
-      }
-      sleep(25);
-    }
-    return fail("job " + id + " did not reach the expected state in " + timeout + "; last: " + last);
+    return Await.until("job " + id + " to reach the expected state", timeout, () -> job(id), until);
   }
 
   public JsonObject awaitStatus(String id, String status) {
     return awaitJob(id, j -> status.equals(j.getString("status")), Duration.ofSeconds(60));
   }
 
-  public static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** The job's log as {@code GET /api/jobs/{id}/log} shows it. */
+  public String log(String id) {
+    return get("/api/jobs/" + id + "/log").expect(200).json().getString("log");
+  }
+
+  /** Waits until the job's log contains {@code text} (a line its program prints at a known point). */
+  public String awaitLog(String id, String text, Duration timeout) {
+    return Await.until("the log of job " + id + " to contain \"" + text + "\"", timeout, () -> log(id), l -> l.contains(text));
   }
 
   /** A response with helpers for asserting on it. */

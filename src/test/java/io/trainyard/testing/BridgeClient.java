@@ -8,15 +8,21 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /** A raw client of the SockJS bridge's websocket endpoint (the frames of the Vert.x bridge protocol). */
 public final class BridgeClient implements AutoCloseable {
   private final WebSocket ws;
+  /** The {@code type} of the markers tests publish to bound what has arrived (no event of the server has it). */
+  public static final String MARKER = "test_marker";
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
 
   private BridgeClient(WebSocket ws) {
@@ -87,9 +93,48 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Publishes a marker on {@code address} (with {@code publish}, e.g. {@link TestServer#publish}) until
+   * one comes back, and answers the frames that arrived before it, markers left out; frames after it
+   * stay queued. Events on one address arrive in the order they were published, so by then every event
+   * published there before has arrived too; and a marker coming back also shows that this socket's
+   * registration for the address is in place.
+   */
+  public List<JsonObject> framesBeforeMarker(BiConsumer<String, JsonObject> publish, String address, Duration timeout) {
+    String id = UUID.randomUUID().toString();
+    List<JsonObject> before = new ArrayList<>();
+    try {
+      Await.until("a marker published on " + address + " to arrive on the socket", timeout, () -> {
+        publish.accept(address, new JsonObject().put("type", MARKER).put("marker", id));
+        for (JsonObject f; (f = frames.poll()) != null; ) {
+          if (isMarker(f)) {
+            if (id.equals(body(f).getString("marker"))) {
+              return true;
+            }
+          } else {
+            before.add(f);
+          }
+        }
+        return false;
+      }, Boolean::booleanValue);
+    } catch (Await.Timeout e) {
+      throw new AssertionError(e.getMessage() + "; frames meanwhile: " + before, e);
+    }
+    return before;
+  }
+
+  /** A frame of a test marker (see {@link #framesBeforeMarker}). */
+  public static boolean isMarker(JsonObject frame) {
+    return MARKER.equals(body(frame).getString("type"));
+  }
+
+  private static JsonObject body(JsonObject frame) {
+    return frame.getValue("body") instanceof JsonObject b ? b : new JsonObject();
+  }
+
   /** Every frame received so far (drains the queue). */
-  public java.util.List<JsonObject> drain() {
-    java.util.List<JsonObject> out = new java.util.ArrayList<>();
+  public List<JsonObject> drain() {
+    List<JsonObject> out = new ArrayList<>();
     frames.drainTo(out);
     return out;
   }

@@ -29,17 +29,26 @@ public final class ServerProcess {
     pb.environment().remove("TRAINYARD_DB_URL");
     long already = Files.exists(output) ? Files.size(output) : 0;
     Process p = pb.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline && p.isAlive()) {
-      String out = Files.readString(output);
-      Matcher m = UP.matcher(out.substring((int) Math.min(already, out.length())));
-      if (m.find()) {
-        return new ServerProcess(p, Integer.parseInt(m.group(1)));
-      }
-      Thread.sleep(100);
+    Integer port = null;
+    try {
+      // Done when the start line names the port, or when the process has died without one.
+      port = Await.until("the server process to log that it is up", Duration.ofSeconds(120),
+          () -> upPort(output, already), found -> found != null || !p.isAlive());
+    } catch (Await.Timeout e) {
+      // reported below with the whole output
+    }
+    if (port != null) {
+      return new ServerProcess(p, port);
     }
     p.destroyForcibly();
     throw new IllegalStateException("server did not come up:\n" + Files.readString(output));
+  }
+
+  /** The port of the "is up" line written after {@code from}, or null while there is none. */
+  private static Integer upPort(Path output, long from) throws IOException {
+    String out = Files.readString(output);
+    Matcher m = UP.matcher(out.substring((int) Math.min(from, out.length())));
+    return m.find() ? Integer.parseInt(m.group(1)) : null;
   }
 
   public String baseUrl() {

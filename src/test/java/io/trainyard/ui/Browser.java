@@ -1,5 +1,6 @@
 package io.trainyard.ui;
 
+import io.trainyard.testing.Await;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -229,28 +230,20 @@ final class Browser implements AutoCloseable {
   }
 
   void waitUntil(Supplier<Boolean> condition, Duration timeout, String what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    RuntimeException last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Boolean.TRUE.equals(condition.get())) {
-          return;
-        }
-        last = null;
-      } catch (NoSuchElementException | StaleElementReferenceException e) {
-        last = e;
-      }
-      sleep(50);
-    }
-    fail("timed out after " + timeout.toSeconds() + " s waiting for " + what + " in " + name + " at " + driver.getCurrentUrl()
-        + (last != null ? " (" + last.getMessage().lines().findFirst().orElse("") + ")" : ""));
-  }
-
-  static void sleep(long ms) {
     try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Await.until(what, timeout, () -> {
+        try {
+          return condition.get();
+        } catch (NoSuchElementException | StaleElementReferenceException e) {
+          throw e; // the page is still rendering: not yet
+        } catch (RuntimeException e) {
+          throw new AssertionError("while waiting for " + what + " in " + name, e); // anything else fails at once
+        }
+      }, Boolean.TRUE::equals);
+    } catch (Await.Timeout e) {
+      Throwable last = e.getCause();
+      fail("timed out after " + timeout.toSeconds() + " s waiting for " + what + " in " + name + " at " + driver.getCurrentUrl()
+          + (last != null ? " (" + String.valueOf(last.getMessage()).lines().findFirst().orElse("") + ")" : ""), e);
     }
   }
 

@@ -3,8 +3,12 @@ package io.trainyard.ui;
 import io.trainyard.testing.Api;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two users in two browsers: neither list, counts nor deep links ever show the other's jobs. */
@@ -19,6 +23,8 @@ class IsolationUiTest extends UiTest {
     amy.awaitLive();
     ben.awaitLive();
     ben.waitFor("[data-testid=list-empty]");
+    // From here on ben's page records every job id it shows, at each change of its DOM.
+    ben.js(RECORD_JOB_IDS);
 
     // amy submits through her browser's form.
     amy.go("/submit/train");
@@ -32,13 +38,10 @@ class IsolationUiTest extends UiTest {
     String bensJob = benApi.train(train(2)).getString("job_id");
 
     // For the whole life of amy's job, ben's page never shows it (nor any trace of its id).
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (!"success".equals(amy.attr("[data-testid=job-detail] [data-testid=job-status]", "data-status"))) {
-      assertFalse(ben.exists(rowOfAmys), "amy's job appeared in ben's browser");
-      assertFalse(String.valueOf(ben.js("return document.body.innerText")).contains(amysJob), "amy's job id appeared in ben's page");
-      assertTrue(System.currentTimeMillis() < deadline, "amy's job did not finish in time");
-      Browser.sleep(100);
-    }
+    amy.waitUntil(() -> "success".equals(amy.attr("[data-testid=job-detail] [data-testid=job-status]", "data-status")),
+        Duration.ofSeconds(60), "amy's job to finish on her page");
+    List<String> shownToBen = jobIdsShown(ben);
+    assertTrue(shownToBen.stream().noneMatch(shown -> shown.contains(amysJob)), "amy's job appeared in ben's browser: " + shownToBen);
     ben.waitFor("[data-testid=job-row][data-job-id='" + bensJob + "']");
     ben.waitUntil(() -> "1".equals(ben.text("[data-testid=count-total]")), "ben's own count");
     assertEquals(1, ben.$$("[data-testid=job-row]").size(), "ben lists only his own job");
@@ -52,5 +55,27 @@ class IsolationUiTest extends UiTest {
     assertFalse(ben.exists("[data-testid=job-detail] [data-testid=job-status]"), "no details of amy's job");
     assertFalse(String.valueOf(ben.js("return document.body.innerText")).contains(amysJob), "not even the id is echoed");
     benApi.get("/api/jobs/" + amysJob).expect(404);
+  }
+
+  /**
+   * Makes the page note every job id it shows, as a row ({@code data-job-id}) or anywhere in its text,
+   * now and after every change of its DOM: nothing shown between two looks can slip by.
+   */
+  private static final String RECORD_JOB_IDS = """
+      window.__jobIdsShown = new Set();
+      const note = () => {
+        for (const e of document.querySelectorAll('[data-job-id]')) window.__jobIdsShown.add(e.getAttribute('data-job-id'));
+        for (const m of document.body.textContent.match(/job_[A-Za-z0-9_-]+/g) || []) window.__jobIdsShown.add(m);
+      };
+      note();
+      new MutationObserver(note).observe(document.documentElement,
+        { subtree: true, childList: true, attributes: true, characterData: true });
+      """;
+
+  @SuppressWarnings("unchecked")
+  private static List<String> jobIdsShown(Browser b) {
+    Object ids = b.js("return window.__jobIdsShown ? [...window.__jobIdsShown] : null");
+    assertNotNull(ids, "the page was reloaded, so what it showed meanwhile is unknown");
+    return (List<String>) ids;
   }
 }

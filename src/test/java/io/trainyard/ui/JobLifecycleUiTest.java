@@ -6,12 +6,14 @@ import io.trainyard.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Submit, watch live, cancel, validation and deep links, in a real browser against a real node. */
@@ -41,10 +43,14 @@ class JobLifecycleUiTest extends UiTest {
     b.type("[data-testid=field-epochs]", "10");
     b.js("window.__sameDocument = 'yes'");
     b.recordFetches();
+    // The page records what its job view shows at each change of its DOM (it stays one document throughout).
+    b.js(RECORD_DETAIL);
     b.click("[data-testid=submit-train]");
     b.waitUntil(() -> b.path().startsWith("/jobs/job_"), "the new job's page");
     String id = b.path().substring("/jobs/".length());
     b.waitFor(DETAIL + "[data-testid=job-status]");
+    b.waitUntil(() -> "success".equals(b.attr(DETAIL + "[data-testid=job-status]", "data-status")), Duration.ofSeconds(90),
+        "the job's page to show success");
 
     List<String> statuses = new ArrayList<>();
     List<Double> progress = new ArrayList<>();
@@ -52,30 +58,28 @@ class JobLifecycleUiTest extends UiTest {
     boolean queueInfo = false;
     long runningSeenAt = 0;
     long successSeenAt = 0;
-    long deadline = System.currentTimeMillis() + 90_000;
-    while (System.currentTimeMillis() < deadline) {
-      String st = b.attr(DETAIL + "[data-testid=job-status]", "data-status");
+    for (Map<String, Object> shown : detailTrail(b)) {
+      String st = (String) shown.get("status");
+      long t = ((Number) shown.get("t")).longValue();
       if (st != null && (statuses.isEmpty() || !statuses.get(statuses.size() - 1).equals(st))) {
         statuses.add(st);
       }
-      if ("queued".equals(st) && !b.text(DETAIL + "[data-testid=waiting-reason]").isBlank()) {
+      if ("queued".equals(st) && Boolean.TRUE.equals(shown.get("waiting"))) {
         queueInfo = true;
       }
       if ("running".equals(st)) {
         if (runningSeenAt == 0) {
-          runningSeenAt = System.currentTimeMillis();
+          runningSeenAt = t;
         }
-        String v = b.attr(DETAIL + "[data-testid=progress-bar]", "aria-valuenow");
+        String v = (String) shown.get("progress");
         if (v != null && (progress.isEmpty() || progress.get(progress.size() - 1) != Double.parseDouble(v))) {
           progress.add(Double.parseDouble(v));
         }
-        logWhileRunning |= b.text("[data-testid=log-view]").contains("epoch");
+        logWhileRunning |= Boolean.TRUE.equals(shown.get("logEpoch"));
       }
-      if ("success".equals(st)) {
-        successSeenAt = System.currentTimeMillis();
-        break;
+      if ("success".equals(st) && successSeenAt == 0) {
+        successSeenAt = t;
       }
-      Browser.sleep(40);
     }
     assertEquals(List.of("queued", "running", "success"), statuses, "statuses seen on the page");
     assertTrue(queueInfo, "the queued job said why it waits");
@@ -141,6 +145,42 @@ class JobLifecycleUiTest extends UiTest {
     assertFalse(b.exists("[data-testid=cancel-button]"), "no cancel button on a finished job");
     assertTrue(b.exists("[data-testid=rerun-button]"));
     assertEquals("canceled", cal.job(id).getString("status"));
+  }
+
+  /**
+   * Makes the page note what its job view shows (status, whether a waiting reason is given, the
+   * progress bar's value, whether the log has epoch lines) each time any of it changes, with the time.
+   */
+  private static final String RECORD_DETAIL = """
+      window.__detailTrail = [];
+      let previous = '';
+      const note = () => {
+        const q = (css) => document.querySelector('[data-testid=job-detail] ' + css);
+        const status = q('[data-testid=job-status]');
+        const bar = q('[data-testid=progress-bar]');
+        const log = document.querySelector('[data-testid=log-view]');
+        const shown = {
+          status: status ? status.getAttribute('data-status') : null,
+          waiting: (q('[data-testid=waiting-reason]')?.textContent || '').trim() !== '',
+          progress: bar ? bar.getAttribute('aria-valuenow') : null,
+          logEpoch: !!log && log.textContent.includes('epoch'),
+        };
+        const key = JSON.stringify(shown);
+        if (key !== previous) {
+          previous = key;
+          window.__detailTrail.push({ ...shown, t: Date.now() });
+        }
+      };
+      note();
+      new MutationObserver(note).observe(document.documentElement,
+        { subtree: true, childList: true, attributes: true, characterData: true });
+      """;
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> detailTrail(Browser b) {
+    Object trail = b.js("return window.__detailTrail || null");
+    assertNotNull(trail, "the page was reloaded, so what it showed meanwhile is unknown");
+    return (List<Map<String, Object>>) trail;
   }
 
   private static boolean atEnd(Browser b, String css) {

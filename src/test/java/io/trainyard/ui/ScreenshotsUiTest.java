@@ -45,13 +45,13 @@ class ScreenshotsUiTest extends UiTest {
       Browser b = browser("sam").signIn("sam", password("sam"));
       b.awaitLive();
       b.waitUntil(() -> b.$$("[data-testid=job-row][data-status=running] [data-testid=progress-bar]").size() >= 2, "running rows with progress");
-      Browser.sleep(1500);
+      b.waitUntil(() -> jobCenterShown(b), "the job center in full: counts, every job listed, progress on every running row");
       Path center = b.screenshot("job-center.png");
 
       b.go("/jobs/" + running);
       b.waitUntil(() -> b.text("[data-testid=log-view]").contains("epoch"), "the live log");
       b.waitUntil(() -> b.attr("[data-testid=job-detail] [data-testid=progress-bar]", "aria-valuenow") != null, "progress");
-      Browser.sleep(1500);
+      b.waitUntil(() -> jobDetailShown(b), "the job's page in full: loaded, stage, progress and last log line");
       Path detail = b.screenshot("job-detail.png");
 
       b.go("/jobs/" + predicted);
@@ -71,5 +71,37 @@ class ScreenshotsUiTest extends UiTest {
     } finally {
       sam.post("/api/jobs/flush?scope=active", null);
     }
+  }
+
+  /**
+   * The overview and the list as a reader should see them: counts and tiles loaded, the whole list
+   * loaded, every running row with a known progress and every queued row saying why it waits, fonts in.
+   */
+  private static boolean jobCenterShown(Browser b) {
+    return Boolean.TRUE.equals(b.js("""
+        const text = (css) => (document.querySelector(css)?.textContent || '').trim();
+        const rows = [...document.querySelectorAll('[data-testid=job-row]')];
+        const status = text('[data-testid=list-status]').match(/^Showing (\\d+) of (\\d+)$/);
+        return document.fonts.status === 'loaded'
+          && /^\\d+$/.test(text('[data-testid=count-total]'))
+          && /^\\d+$/.test(text('[data-testid=tile-total] .tile-value'))
+          && !!status && status[1] === status[2] && Number(status[1]) === rows.length
+          && rows.filter((r) => r.dataset.status === 'running')
+            .every((r) => r.querySelector('[data-testid=progress-bar][aria-valuenow]'))
+          && rows.filter((r) => r.dataset.status === 'queued')
+            .every((r) => (r.querySelector('[data-testid=row-queue]')?.textContent || '').trim() !== '');
+        """));
+  }
+
+  /** A running job's page as a reader should see it: loaded, with stage, progress and the last log line, fonts in. */
+  private static boolean jobDetailShown(Browser b) {
+    return Boolean.TRUE.equals(b.js("""
+        const d = document.querySelector('[data-testid=job-detail]');
+        const text = (css) => (d?.querySelector(css)?.textContent || '').trim();
+        return document.fonts.status === 'loaded' && !!d && !d.hasAttribute('aria-busy')
+          && text('[data-testid=progress-text]').endsWith('%')
+          && text('[data-testid=job-stage]') !== '' && text('[data-testid=job-stage]') !== 'Starting'
+          && text('[data-testid=last-log]') !== '';
+        """));
   }
 }
