@@ -1,6 +1,7 @@
 package io.trainyard.jobs;
 
 import io.trainyard.store.Database;
+import io.trainyard.testing.Await;
 import io.trainyard.testing.SharedPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -149,14 +149,10 @@ class JobLedgerTest {
   }
 
   /** Waits for the status event of a job, which is delivered on the event loop after the commit. */
-  private static JsonObject eventFor(String jobId, String status) throws InterruptedException {
-    Supplier<Optional<JsonObject>> find = () -> EVENTS.stream()
-        .filter(e -> jobId.equals(e.getString("job_id")) && status.equals(e.getString("status"))).findFirst();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (find.get().isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    return find.get().orElseThrow(() -> new AssertionError("no " + status + " event for " + jobId + " in " + EVENTS));
+  private static JsonObject eventFor(String jobId, String status) {
+    return Await.until("a " + status + " event for " + jobId, Duration.ofSeconds(10),
+        () -> EVENTS.stream().filter(e -> jobId.equals(e.getString("job_id")) && status.equals(e.getString("status")))
+            .findFirst(), Optional::isPresent).orElseThrow();
   }
 
   private static <T> T await(Future<T> f) throws Exception {
