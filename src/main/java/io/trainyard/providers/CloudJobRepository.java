@@ -4,19 +4,15 @@ import io.trainyard.jobs.Job;
 import io.trainyard.jobs.JobRepository;
 import io.trainyard.jobs.JobStatus;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Cloud jobs' own reads of the {@code jobs} table and the writes that are not status changes (the
