@@ -13,8 +13,11 @@ import io.vertx.ext.web.RoutingContext;
  * is mounted before the session check; everything else after it.
  */
 final class CloudRoutes {
-  /** Provider calls time out after seconds; a sync makes a few in a row. */
-  private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(60_000);
+  /**
+   * Each provider call times out after seconds, but a list with {@code sync_active} refreshes every
+   * active job (8 calls in flight), so the whole answer may take minutes with many active jobs.
+   */
+  private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(10 * 60_000);
 
   /** Routes that need no signed-in user: provider webhook deliveries. */
   void mountPublic(Router router) {

@@ -245,6 +245,14 @@ public final class JobLedger {
     }).onSuccess(applied -> applied.filter(Applied::statusChanged).ifPresent(a -> announce(List.of(a.job()), false)));
   }
 
+  /**
+   * Slots were freed without a status change: running jobs were deleted (a forced flush) after their
+   * processes were killed, so no finish moved them. Wakes the scheduler once.
+   */
+  public void slotsFreed() {
+    wake.run();
+  }
+
   // ------------------------------------------------------------------ commit, publish, wake
 
   /** One transition's statement in its own transaction, with the sweep parent it may change. */

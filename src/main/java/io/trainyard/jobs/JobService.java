@@ -156,7 +156,8 @@ public final class JobService {
       for (Job job : list) {
         chain = chain.compose(x -> flushOne(job, purge, force, out));
       }
-      return chain.map(out);
+      // Killed jobs were deleted rather than finished, so no transition woke the scheduler for their slots.
+      return chain.map(out).onSuccess(x -> ledger.slotsFreed());
     });
   }
 

@@ -18,11 +18,6 @@ final class LedgerSql {
   /** Every legal (from, to) pair as a SQL row list, for guards on a status given as a parameter. */
   static final String LEGAL_MOVES = legalMoves();
 
-  /** {@code status IN (...)}: the statuses that may move to {@code target}. */
-  static String from(JobStatus target) {
-    return "status IN " + JobStatus.sql(JobStatus.sourcesOf(target));
-  }
-
   private static String legalMoves() {
     List<String> pairs = new ArrayList<>();
     for (JobStatus a : JobStatus.values()) {
@@ -87,7 +82,7 @@ final class LedgerSql {
         params = CASE WHEN j.job_type = 'predict' AND j.params->>'model_path' IS NULL THEN j.params || coalesce(
           (SELECT jsonb_build_object('model_id', m.model_id, 'model_path', m.path) FROM models m
            WHERE m.job_id = j.depends_on LIMIT 1), '{}'::jsonb) ELSE j.params END
-      WHERE j.job_id = ANY($1) AND j.""" + from(JobStatus.RUNNING) + " AND j.status = 'queued' RETURNING j.*";
+      WHERE j.job_id = ANY($1) AND j.status = 'queued' RETURNING j.*""";
 
   static final String SPAWNED = """
       UPDATE jobs SET pid = $2, pid_start = $3, updated_at = clock_timestamp()

@@ -30,8 +30,9 @@ public final class ProvidersApi {
   public static final String CANCEL = "providers.job.cancel";
 
   /**
-   * Request {@code {provider, headers: {webhook-id, webhook-timestamp, webhook-signature}, body: <base64>}}:
-   * a webhook delivery, exactly as received. Reply {@code {applied, job_id, status}} or {@code {ignored}}.
+   * Request {@code {provider, headers: {webhook-id, webhook-timestamp, webhook-signature}, body}}: a webhook
+   * delivery, its body the exact bytes received (a Buffer; base64 in the JSON encoding), since the
+   * signature covers them. Reply {@code {applied, job_id, status}} or {@code {ignored}}.
    */
   public static final String WEBHOOK = "providers.webhook";
 

@@ -170,7 +170,8 @@ public final class SupervisorVerticle extends VerticleBase {
       return;
     }
     if (starting.contains(jobId)) {
-      // The DB already says cancel_requested; the spawn path reads it and stops the process.
+      // The DB already says cancel_requested (or a flush deleted the row); the spawn path reads that
+      // when it records the pid, and stops the process.
       msg.reply(new JsonObject().put("job_id", jobId));
       return;
     }
