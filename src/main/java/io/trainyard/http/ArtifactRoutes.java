@@ -1,5 +1,6 @@
 package io.trainyard.http;
 
+import io.trainyard.domain.DomainException;
 import io.trainyard.domain.Validation;
 import io.trainyard.jobs.Artifacts;
 import io.trainyard.jobs.JobFilter;
@@ -32,7 +33,7 @@ final class ArtifactRoutes {
           .putHeader("Content-Disposition", "attachment; filename=\"" + r.getString("result_id") + ".csv\"")
           .sendFile(file.toString()).onFailure(err -> {
             if (!ctx.response().headWritten()) {
-              ctx.fail(ApiException.notFound("Result file is gone"));
+              ctx.fail(DomainException.notFound("Result file is gone"));
             }
           });
     }).onFailure(ctx::fail);

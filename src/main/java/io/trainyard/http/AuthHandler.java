@@ -1,5 +1,6 @@
 package io.trainyard.http;
 
+import io.trainyard.domain.DomainException;
 import io.trainyard.auth.TokenRepository;
 import io.trainyard.auth.User;
 import io.vertx.core.Handler;
@@ -50,18 +51,18 @@ public final class AuthHandler implements Handler<RoutingContext> {
     boolean viaCookie = req.getHeader("Authorization") == null;
     String token = token(req);
     if (token == null || token.isEmpty()) {
-      ctx.fail(new ApiException(401, "Authentication required"));
+      ctx.fail(new DomainException(DomainException.Kind.UNAUTHENTICATED, "Authentication required"));
       return;
     }
     if (viaCookie && !SAFE.contains(req.method()) && !origins.sameOriginOrAllowed(req)) {
-      ctx.fail(new ApiException(403, "Cross-origin request refused"));
+      ctx.fail(new DomainException(DomainException.Kind.FORBIDDEN, "Cross-origin request refused"));
       return;
     }
     tokens.authenticate(token).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else if (ar.result().isEmpty()) {
-        ctx.fail(new ApiException(401, "Invalid or expired credentials"));
+        ctx.fail(new DomainException(DomainException.Kind.UNAUTHENTICATED, "Invalid or expired credentials"));
       } else {
         ctx.put(USER_KEY, ar.result().get());
         ctx.put(TOKEN_KEY, token);

@@ -1,5 +1,6 @@
 package io.trainyard.http;
 
+import io.trainyard.domain.DomainException;
 import io.trainyard.auth.AuthService;
 import io.trainyard.auth.User;
 import io.trainyard.scheduler.SchedulerApi;
@@ -43,7 +44,7 @@ final class AuthRoutes {
     router.patch("/api/users/:id").handler(ctx -> Http.guarded(ctx, () -> {
       String raw = ctx.pathParam("id");
       if (!raw.matches("\\d{1,18}")) {
-        throw ApiException.notFound("User not found");
+        throw DomainException.notFound("User not found");
       }
       return auth.updateUser(AuthHandler.user(ctx), ctx.get(AuthHandler.TOKEN_KEY), Long.parseLong(raw), Http.jsonBody(ctx))
           .onSuccess(u -> ctx.vertx().eventBus().send(SchedulerApi.WAKE, null)) // a new mode may free slots
@@ -71,7 +72,7 @@ final class AuthRoutes {
   static void requireAdmin(RoutingContext ctx) {
     User u = AuthHandler.user(ctx);
     if (!u.isAdmin()) {
-      throw new ApiException(403, "Admin rights required");
+      throw new DomainException(DomainException.Kind.FORBIDDEN, "Admin rights required");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.trainyard.http;
 
+import io.trainyard.domain.DomainException;
 import io.trainyard.auth.User;
 import io.trainyard.jobs.JobEvents;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -34,7 +35,7 @@ final class EventStream {
     String address = ctx.request().remoteAddress().host();
     int n = open.getOrDefault(address, 0);
     if (n >= maxPerAddress) {
-      ctx.fail(new ApiException(429, "Too many event streams from this address (at most " + maxPerAddress + ")"));
+      ctx.fail(new DomainException(DomainException.Kind.RATE_LIMITED, "Too many event streams from this address (at most " + maxPerAddress + ")"));
       return;
     }
     open.put(address, n + 1);

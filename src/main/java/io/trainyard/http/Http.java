@@ -1,5 +1,6 @@
 package io.trainyard.http;
 
+import io.trainyard.domain.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -16,21 +17,21 @@ public final class Http {
   public static JsonObject jsonBody(RoutingContext ctx) {
     Buffer buf = ctx.body().buffer();
     if (buf == null || buf.length() == 0) {
-      throw ApiException.invalid("body", "must be a JSON object");
+      throw DomainException.invalid("body", "must be a JSON object");
     }
     Object parsed;
     try {
       parsed = Json.decodeValue(buf);
     } catch (DecodeException e) {
-      throw ApiException.invalid("body", "is not valid JSON");
+      throw DomainException.invalid("body", "is not valid JSON");
     }
     if (!(parsed instanceof JsonObject obj)) {
-      throw ApiException.invalid("body", "must be a JSON object");
+      throw DomainException.invalid("body", "must be a JSON object");
     }
     String nul = nulPath(obj, "");
     if (nul != null) {
       // PostgreSQL text cannot hold U+0000; refuse it here, naming the field, rather than fail later.
-      throw ApiException.invalid(nul, "must not contain NUL characters");
+      throw DomainException.invalid(nul, "must not contain NUL characters");
     }
     return obj;
   }
@@ -101,7 +102,7 @@ public final class Http {
     return switch (v.trim().toLowerCase()) {
       case "true", "1" -> true;
       case "false", "0" -> false;
-      default -> throw ApiException.invalid(name, "must be true or false");
+      default -> throw DomainException.invalid(name, "must be true or false");
     };
   }
 }

@@ -1,5 +1,6 @@
 package io.trainyard.http;
 
+import io.trainyard.domain.DomainException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trainyard.auth.AuthService;
 import io.trainyard.jobs.Analytics;
@@ -84,7 +85,7 @@ public final class HttpVerticle extends VerticleBase {
     new JobRoutes(jobs, services.logs()).mount(router);
     new ArtifactRoutes(services.artifacts()).mount(router);
     cloud.mount(router);
-    router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound("No such route: " + ctx.request().path())));
+    router.route("/api/*").handler(ctx -> ctx.fail(DomainException.notFound("No such route: " + ctx.request().path())));
     router.route().failureHandler(Problems::handle);
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));

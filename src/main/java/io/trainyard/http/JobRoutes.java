@@ -1,5 +1,6 @@
 package io.trainyard.http;
 
+import io.trainyard.domain.DomainException;
 import io.trainyard.jobs.Job;
 import io.trainyard.jobs.JobFilter;
 import io.trainyard.jobs.JobService;
@@ -27,7 +28,7 @@ final class JobRoutes {
     router.post("/api/jobs/flush").handler(ctx -> Http.guarded(ctx, () -> {
       String scope = ctx.request().getParam("scope", "active");
       if (!scope.equals("active") && !scope.equals("all")) {
-        throw ApiException.invalid("scope", "must be active or all");
+        throw DomainException.invalid("scope", "must be active or all");
       }
       return jobs.flush(AuthHandler.user(ctx), scope, Http.boolParam(ctx, "purge_artifacts", true),
           Http.boolParam(ctx, "force", true));
@@ -53,7 +54,7 @@ final class JobRoutes {
         return logs.tail(AuthHandler.user(ctx), ctx.pathParam("id"));
       }
       if (!raw.matches("\\d{1,18}")) {
-        throw ApiException.invalid("offset", "must be a byte offset >= 0");
+        throw DomainException.invalid("offset", "must be a byte offset >= 0");
       }
       return logs.fromOffset(AuthHandler.user(ctx), ctx.pathParam("id"), Long.parseLong(raw));
     });
@@ -67,7 +68,7 @@ final class JobRoutes {
             .map(r -> new JsonObject().put("logs", r.getString("log")));
       }
       if (!raw.matches("\\d{1,6}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > 100_000) {
-        throw ApiException.invalid("tail", "must be a number of lines from 1 to 100000");
+        throw DomainException.invalid("tail", "must be a number of lines from 1 to 100000");
       }
       return logs.lastLines(AuthHandler.user(ctx), ctx.pathParam("id"), Integer.parseInt(raw));
     });

@@ -1,5 +1,6 @@
 package io.trainyard.http;
 
+import io.trainyard.domain.DomainException;
 import io.trainyard.domain.Validation;
 import io.trainyard.jobs.Analytics;
 import io.trainyard.jobs.BulkActions;
@@ -73,11 +74,11 @@ final class ManagementRoutes {
     try {
       double h = Double.parseDouble(raw.trim());
       if (!Double.isFinite(h) || h < 0 || h > 1_000_000) {
-        throw ApiException.invalid("hours", "must be a number of hours >= 0");
+        throw DomainException.invalid("hours", "must be a number of hours >= 0");
       }
       return h;
     } catch (NumberFormatException e) {
-      throw ApiException.invalid("hours", "must be a number of hours >= 0");
+      throw DomainException.invalid("hours", "must be a number of hours >= 0");
     }
   }
 }

@@ -23,13 +23,7 @@ public final class Problems {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String detail = null;
     JsonObject extra = null;
-    if (err instanceof ApiException api) {
-      status = api.status();
-      detail = api.getMessage();
-      if (api.errors() != null) {
-        extra = new JsonObject().put("errors", api.errors());
-      }
-    } else if (err instanceof DomainException d) {
+    if (err instanceof DomainException d) {
       status = d.kind().code;
       detail = d.getMessage();
       if (!d.errors().isEmpty()) {
