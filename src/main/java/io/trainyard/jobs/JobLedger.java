@@ -64,8 +64,6 @@ public final class JobLedger {
     int n = batch.size();
     String[] ids = new String[n];
     String[] types = new String[n];
-    String[] providers = new String[n];
-    String[] statuses = new String[n];
     Long[] owners = new Long[n];
     JsonObject[] params = new JsonObject[n];
     Integer[] priorities = new Integer[n];
@@ -77,8 +75,6 @@ public final class JobLedger {
       NewJob j = batch.get(i);
       ids[i] = j.jobId();
       types[i] = j.type().wire();
-      providers[i] = Job.LOCAL;
-      statuses[i] = JobStatus.QUEUED.wire();
       owners[i] = j.owner();
       params[i] = j.params();
       priorities[i] = j.priority();
@@ -87,8 +83,7 @@ public final class JobLedger {
       logs[i] = j.logPath();
       dirs[i] = j.artifactsDir();
     }
-    Tuple args = Tuple.tuple().addArrayOfString(ids).addArrayOfString(types).addArrayOfString(providers)
-        .addArrayOfString(statuses).addArrayOfLong(owners).addArrayOfJsonObject(params).addArrayOfInteger(priorities)
+    Tuple args = Tuple.tuple().addArrayOfString(ids).addArrayOfString(types).addArrayOfLong(owners).addArrayOfJsonObject(params).addArrayOfInteger(priorities)
         .addArrayOfString(deps).addArrayOfString(parents).addArrayOfString(logs).addArrayOfString(dirs);
     // A queued job's event shows its place in the queue, so the rows are read back (with the queue
     // columns) inside the same transaction: what is published is what was committed.
@@ -120,13 +115,13 @@ public final class JobLedger {
     return pool.withTransaction(tx -> tx.query("SELECT pg_advisory_xact_lock(7100001)").execute()
         .compose(v -> tx.query(LedgerSql.FAIL_DEAD_DEPENDENCIES).execute())
         .compose(dead -> {
-          List<Job> failed = jobs(dead);
+          List<Job> failed = JobRows.all(dead, limits);
           return tx.preparedQuery(LedgerSql.RUNNING_ON_NODE).execute(Tuple.of(nodeId)).compose(rows -> {
             long free = limits.nodeCapacity() - rows.iterator().next().getLong(0);
             Future<List<Job>> started = free <= 0 ? Future.succeededFuture(List.of())
                 : tx.preparedQuery(LedgerSql.PICK).execute(Tuple.of(limits.parallel(), limits.serial(), free))
                     .compose(picked -> picked.size() == 0 ? Future.succeededFuture(List.<Job>of())
-                        : tx.preparedQuery(LedgerSql.START).execute(Tuple.of(ids(picked), nodeId)).map(this::jobs));
+                        : tx.preparedQuery(LedgerSql.START).execute(Tuple.of(ids(picked), nodeId)).map(claimed -> JobRows.all(claimed, limits)));
             return started.map(s -> new Claim(s, failed));
           });
         })
@@ -192,7 +187,7 @@ public final class JobLedger {
                                     java.time.OffsetDateTime createdAt, String logPath, String dir) {
     return pool.preparedQuery(LedgerSql.INSERT_DISCOVERED)
         .execute(Tuple.of(jobId, provider, owner, params, externalId, createdAt, logPath, dir))
-        .map(this::jobs).onSuccess(list -> announce(list, false)).map(list -> !list.isEmpty());
+        .map(rows -> JobRows.all(rows, limits)).onSuccess(list -> announce(list, false)).map(list -> !list.isEmpty());
   }
 
   /** pending (never acknowledged) -> canceled. */
@@ -203,7 +198,7 @@ public final class JobLedger {
   /** Submissions whose acknowledgement was never written fail after a while instead of staying pending. */
   public Future<List<Job>> failUnacknowledged(long olderThanSeconds) {
     return pool.preparedQuery(LedgerSql.FAIL_UNACKNOWLEDGED).execute(Tuple.of((double) olderThanSeconds))
-        .map(this::jobs).onSuccess(list -> announce(list, false));
+        .map(rows -> JobRows.all(rows, limits)).onSuccess(list -> announce(list, false));
   }
 
   /** A cloud change the provider decided, with the row it committed. */
@@ -240,7 +235,7 @@ public final class JobLedger {
                     .addString(n.error()).addOffsetDateTime(n.unknownSince()).addLong(n.logBytes())
                     .addOffsetDateTime(n.startedAt()).addOffsetDateTime(n.finishedAt()).addDouble(n.costUsd())
                     .addString(n.stage()).addDouble(n.progress()).addLong(n.etaSeconds()).addString(n.lastLog()))
-                .map(r -> first(r).map(job -> new Applied<>(update.get(), job, !n.status().equals(before.status())))));
+                .map(r -> JobRows.first(r, limits).map(job -> new Applied<>(update.get(), job, !n.status().equals(before.status())))));
           }));
     }).onSuccess(applied -> applied.filter(Applied::statusChanged).ifPresent(a -> announce(List.of(a.job()), false)));
   }
@@ -259,7 +254,7 @@ public final class JobLedger {
   private Future<Optional<Job>> one(String sql, Tuple args, boolean mayFreeSlot) {
     List<Job> changed = new ArrayList<>();
     return pool.withTransaction(tx -> tx.preparedQuery(sql).execute(args).compose(rows -> {
-      changed.addAll(jobs(rows));
+      changed.addAll(JobRows.all(rows, limits));
       return rollUp(tx, changed);
     })).map(x -> changed.isEmpty() ? Optional.<Job>empty() : Optional.of(changed.get(0)))
         .onSuccess(job -> announce(changed, mayFreeSlot && job.isPresent()));
@@ -276,7 +271,7 @@ public final class JobLedger {
     return tx.preparedQuery(LedgerSql.LOCK_PARENTS).execute(Tuple.of((Object) ids))
         .compose(x -> tx.preparedQuery(LedgerSql.ROLL_UP_PARENTS).execute(Tuple.of((Object) ids)))
         .map(rows -> {
-          changed.addAll(jobs(rows));
+          changed.addAll(JobRows.all(rows, limits));
           return null;
         });
   }
@@ -287,16 +282,6 @@ public final class JobLedger {
     if (wakeScheduler && !changed.isEmpty()) {
       wake.run();
     }
-  }
-
-  private List<Job> jobs(RowSet<Row> rows) {
-    List<Job> out = new ArrayList<>(rows.size());
-    rows.forEach(r -> out.add(JobRows.toJob(r, limits)));
-    return out;
-  }
-
-  private Optional<Job> first(RowSet<Row> rows) {
-    return rows.size() == 0 ? Optional.empty() : Optional.of(JobRows.toJob(rows.iterator().next(), limits));
   }
 
   private static String[] ids(RowSet<Row> rows) {

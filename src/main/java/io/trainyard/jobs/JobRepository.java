@@ -66,14 +66,14 @@ public final class JobRepository {
   /** A sweep's shards, in creation order. */
   public Future<List<Job>> shards(String parentId) {
     return pool.preparedQuery(SELECT + " WHERE j.parent_id = $1 ORDER BY j.created_at, j.job_id")
-        .execute(Tuple.of(parentId)).map(this::all);
+        .execute(Tuple.of(parentId)).map(rows -> JobRows.all(rows, limits));
   }
 
   /** A job the viewer may see ({@code viewer} null = any owner). */
   public Future<Optional<Job>> find(String jobId, Long viewer) {
     return pool.preparedQuery(SELECT + " WHERE j.job_id = $1 AND ($2::bigint IS NULL OR j.owner_user_id = $2)")
         .execute(Tuple.of(jobId, viewer))
-        .map(this::first);
+        .map(rows -> JobRows.first(rows, limits));
   }
 
   /** One page, newest first, with the total of the filter. */
@@ -147,7 +147,7 @@ public final class JobRepository {
   /** The running jobs a node is responsible for. */
   public Future<List<Job>> runningOn(String nodeId) {
     return pool.preparedQuery(SELECT + " WHERE j.status = 'running' AND j.provider = 'local' AND j.node_id = $1")
-        .execute(Tuple.of(nodeId)).map(this::all);
+        .execute(Tuple.of(nodeId)).map(rows -> JobRows.all(rows, limits));
   }
 
   /** Pid start time of a job, for telling its process from an unrelated one with a reused pid. */
@@ -160,7 +160,7 @@ public final class JobRepository {
   public Future<List<Job>> forFlush(Long owner, boolean all) {
     String where = all ? "TRUE" : "j.status IN " + ACTIVE;
     return pool.preparedQuery(SELECT + " WHERE " + where + " AND ($1::bigint IS NULL OR j.owner_user_id = $1)")
-        .execute(Tuple.of(owner)).map(this::all);
+        .execute(Tuple.of(owner)).map(rows -> JobRows.all(rows, limits));
   }
 
   /**
@@ -180,15 +180,5 @@ public final class JobRepository {
                   .map(r -> Optional.of(new JsonObject().put("removed_models", m.rowCount())
                       .put("removed_results", r.rowCount()))));
         }));
-  }
-
-  private Optional<Job> first(RowSet<Row> rows) {
-    return rows.size() == 0 ? Optional.empty() : Optional.of(JobRows.toJob(rows.iterator().next(), limits));
-  }
-
-  private List<Job> all(RowSet<Row> rows) {
-    List<Job> out = new ArrayList<>(rows.size());
-    rows.forEach(r -> out.add(JobRows.toJob(r, limits)));
-    return out;
   }
 }

@@ -1,6 +1,11 @@
 package io.trainyard.jobs;
 
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Maps a jobs row to a {@link Job}. Rows read through {@link JobRepository#SELECT} also carry the
@@ -9,6 +14,16 @@ import io.vertx.sqlclient.Row;
  */
 final class JobRows {
   private JobRows() {
+  }
+
+  static List<Job> all(RowSet<Row> rows, Limits limits) {
+    List<Job> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(toJob(r, limits)));
+    return out;
+  }
+
+  static Optional<Job> first(RowSet<Row> rows, Limits limits) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(toJob(rows.iterator().next(), limits));
   }
 
   static Job toJob(Row r, Limits limits) {

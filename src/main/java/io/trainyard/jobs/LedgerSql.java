@@ -33,8 +33,9 @@ final class LedgerSql {
   static final String INSERT_QUEUED = """
       INSERT INTO jobs(job_id, job_type, provider, status, owner_user_id, params, priority, depends_on,
                        parent_id, log_path, artifacts_dir)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::jsonb[], $7::int[],
-                           $8::text[], $9::text[], $10::text[], $11::text[])""";
+      SELECT id, type, 'local', 'queued', owner, params, priority, dep, parent, log, dir
+      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[], $5::int[], $6::text[], $7::text[], $8::text[],
+                  $9::text[]) AS n(id, type, owner, params, priority, dep, parent, log, dir)""";
 
   /** A job whose dependency failed, was canceled or is gone can never start: it fails, saying why. */
   static final String FAIL_DEAD_DEPENDENCIES = """

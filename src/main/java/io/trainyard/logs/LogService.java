@@ -5,6 +5,7 @@ import io.trainyard.domain.DomainException;
 import io.trainyard.jobs.Job;
 import io.trainyard.jobs.JobService;
 import io.trainyard.jobs.JobStatus;
+import io.trainyard.store.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -56,7 +57,7 @@ public final class LogService {
       if (!job.isLocal()) {
         return Future.succeededFuture(out.mergeIn(stored));
       }
-      return read(job, new JsonObject().put("mode", "progress").put("started_at", job.toJson().getString("started_at")))
+      return read(job, new JsonObject().put("mode", "progress").put("started_at", Times.iso(job.startedAt())))
           .map(out::mergeIn).otherwise(out.mergeIn(stored));
     });
   }

@@ -45,13 +45,13 @@ public final class ProvidersVerticle extends VerticleBase {
     sync = new CloudSync(cloud);
     webhooks = new CloudWebhooks(cloud);
     poller = new CloudPoller(vertx, cloud, polling, nodeId);
-    serve(ProvidersApi.SUBMIT, b -> submissions.submit(user(b), body(b, "body")).map(Job::toJson));
+    serve(ProvidersApi.SUBMIT, b -> submissions.submit(user(b), object(b, "body")).map(Job::toJson));
     serve(ProvidersApi.LIST, b -> sync.list(user(b), query(b), b.getBoolean("sync_active", false)));
     serve(ProvidersApi.SYNC, b -> sync.sync(user(b), b.getString("provider", ReplicateProvider.NAME)));
     serve(ProvidersApi.INLINE_PROGRESS, b -> cloud.inlineProgress(user(b), b.getString("job_id")));
     serve(ProvidersApi.CANCEL, b -> (b.containsKey("user") ? cloud.cancel(user(b), b.getString("job_id"))
         : cloud.cancelById(b.getString("job_id"))).map(Job::toJson));
-    serve(ProvidersApi.WEBHOOK, b -> webhooks.webhook(b.getString("provider"), headers(b), body(b)));
+    serve(ProvidersApi.WEBHOOK, b -> webhooks.webhook(b.getString("provider"), headers(b), bytes(b)));
     serve(ProvidersApi.VALIDATE, b -> cloud.validate(b.getString("provider")));
     serve(ProvidersApi.POLL_NOW, b -> poller.runCycle());
     serve(ProvidersApi.POLLER_STATUS, b -> Future.succeededFuture(poller.status()));
@@ -97,7 +97,7 @@ public final class ProvidersVerticle extends VerticleBase {
     return User.fromJson(u);
   }
 
-  private static JsonObject body(JsonObject b, String key) {
+  private static JsonObject object(JsonObject b, String key) {
     JsonObject body = b.getJsonObject(key);
     return body == null ? new JsonObject() : body;
   }
@@ -118,7 +118,7 @@ public final class ProvidersVerticle extends VerticleBase {
     return h;
   }
 
-  private static Buffer body(JsonObject b) {
+  private static Buffer bytes(JsonObject b) {
     Buffer raw = b.getBuffer("body");
     return raw == null ? Buffer.buffer() : raw;
   }

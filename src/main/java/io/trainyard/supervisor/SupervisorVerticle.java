@@ -7,6 +7,7 @@ import io.trainyard.jobs.JobStatus;
 import io.trainyard.jobs.ModelRepository;
 import io.trainyard.jobs.ResultRepository;
 import io.trainyard.logs.LogsApi;
+import io.trainyard.store.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -138,7 +139,7 @@ public final class SupervisorVerticle extends VerticleBase {
                 .map(cancel -> {
                   vertx.eventBus().send(LogsApi.watch(nodeId), new JsonObject().put("job_id", jobId)
                       .put("owner_user_id", job.ownerId()).put("log_path", job.logPath())
-                      .put("started_at", job.toJson().getString("started_at")));
+                      .put("started_at", Times.iso(job.startedAt())));
                   if (cancel.isEmpty() || cancel.get()) {
                     beginStop(t, false); // canceled or deleted while it was being spawned
                   }
