@@ -112,7 +112,7 @@ public final class Trainyard {
       // Order matters: the supervisor reconciles this node's jobs before the scheduler may start any,
       // and HTTP opens last, when every service it asks is listening.
       return auth.bootstrapAdmin(authConf.getString("admin_password", ""))
-          .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, models, results, launcher, nodeId,
+          .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, launcher, nodeId,
               graceMs)))
           .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(),
               logsConf.getInteger("tail_chars", 20_000), jobRepo, logsConf.getLong("batch_ms", 150L),

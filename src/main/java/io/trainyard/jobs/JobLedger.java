@@ -5,7 +5,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -40,6 +39,7 @@ public final class JobLedger {
   private final Limits limits;
   private final EventBus bus;
   private final Runnable wake;
+  private final GroupCommit<NewJob, Job> queueWriter = new GroupCommit<>(this::insertQueued, 2000);
 
   /** @param wake asks the scheduler for a pass; called at most once per transition */
   public JobLedger(Pool pool, Limits limits, EventBus bus, Runnable wake) {
@@ -57,10 +57,16 @@ public final class JobLedger {
   }
 
   /**
-   * Inserts queued jobs (a sweep's parent and shards together) in one statement; they are committed,
-   * and durable, when the future completes. Answers their records in order, with queue positions.
+   * Inserts queued jobs (a sweep's parent and shards together, or a batch) in one statement; they are
+   * committed, and durable, when the future completes. Answers their records in order, with queue
+   * positions. Concurrent calls share a transaction (see {@link GroupCommit}).
    */
   public Future<List<Job>> queue(List<NewJob> batch) {
+    return queueWriter.submit(batch);
+  }
+
+  /** One group of submissions: insert, fail those whose dependency already ended, read back, publish. */
+  private Future<List<Job>> insertQueued(List<NewJob> batch) {
     int n = batch.size();
     String[] ids = new String[n];
     String[] types = new String[n];
@@ -71,6 +77,7 @@ public final class JobLedger {
     String[] parents = new String[n];
     String[] logs = new String[n];
     String[] dirs = new String[n];
+    boolean anyDependency = false;
     for (int i = 0; i < n; i++) {
       NewJob j = batch.get(i);
       ids[i] = j.jobId();
@@ -79,15 +86,18 @@ public final class JobLedger {
       params[i] = j.params();
       priorities[i] = j.priority();
       deps[i] = j.dependsOn();
+      anyDependency |= j.dependsOn() != null;
       parents[i] = j.parentId();
       logs[i] = j.logPath();
       dirs[i] = j.artifactsDir();
     }
     Tuple args = Tuple.tuple().addArrayOfString(ids).addArrayOfString(types).addArrayOfLong(owners).addArrayOfJsonObject(params).addArrayOfInteger(priorities)
         .addArrayOfString(deps).addArrayOfString(parents).addArrayOfString(logs).addArrayOfString(dirs);
+    boolean checkDependencies = anyDependency;
     // A queued job's event shows its place in the queue, so the rows are read back (with the queue
     // columns) inside the same transaction: what is published is what was committed.
     return pool.withTransaction(tx -> tx.preparedQuery(LedgerSql.INSERT_QUEUED).execute(args)
+            .compose(x -> checkDependencies ? failDeadAmong(tx, ids) : Future.succeededFuture())
             .compose(x -> tx.preparedQuery(JobRepository.SELECT + " WHERE j.job_id = ANY($1)").execute(Tuple.of(ids))))
         .map(rows -> {
           Map<String, Job> byId = new java.util.HashMap<>();
@@ -95,6 +105,12 @@ public final class JobLedger {
           return batch.stream().map(j -> byId.get(j.jobId())).toList();
         })
         .onSuccess(jobs -> announce(jobs, true));
+  }
+
+  /** A dependency may have ended before its dependent was submitted: such a job fails at once. */
+  private Future<Void> failDeadAmong(SqlClient tx, String[] ids) {
+    return tx.preparedQuery(LedgerSql.FAIL_DEAD_AMONG).execute(Tuple.of((Object) ids))
+        .compose(dead -> consequences(tx, new ArrayList<>(JobRows.all(dead, limits)), 0));
   }
 
   /** What one scheduling pass did: jobs claimed to start here, and jobs failed by their dependency. */
@@ -106,29 +122,24 @@ public final class JobLedger {
 
   /**
    * Claims the queued jobs this node may start now, in one transaction holding a global advisory
-   * lock: per-user limits and node capacity are computed from the table itself, so concurrent
-   * schedulers (threads or cluster nodes) can never both see the same free slot. The scheduler is
-   * the caller, so no wake is sent: it runs another pass itself when this one claimed something.
+   * lock: per-user limits and node capacity are computed from the table itself, after the lock is
+   * held, so concurrent schedulers (threads or cluster nodes) can never both see the same free slot.
+   * The scheduler is the caller, so no wake is sent: it runs another pass itself when this one
+   * claimed something. {@code sweepDeadDependencies} also fails queued jobs whose dependency was
+   * deleted after it succeeded (the only case not caught as it happens); the timer pass asks for it.
    */
-  public Future<Claim> claim(String nodeId) {
+  public Future<Claim> claim(String nodeId, boolean sweepDeadDependencies) {
     List<Job> changed = new ArrayList<>();
     return pool.withTransaction(tx -> tx.query("SELECT pg_advisory_xact_lock(7100001)").execute()
-        .compose(v -> tx.query(LedgerSql.FAIL_DEAD_DEPENDENCIES).execute())
-        .compose(dead -> {
-          List<Job> failed = JobRows.all(dead, limits);
-          return tx.preparedQuery(LedgerSql.RUNNING_ON_NODE).execute(Tuple.of(nodeId)).compose(rows -> {
-            long free = limits.nodeCapacity() - rows.iterator().next().getLong(0);
-            Future<List<Job>> started = free <= 0 ? Future.succeededFuture(List.of())
-                : tx.preparedQuery(LedgerSql.PICK).execute(Tuple.of(limits.parallel(), limits.serial(), free))
-                    .compose(picked -> picked.size() == 0 ? Future.succeededFuture(List.<Job>of())
-                        : tx.preparedQuery(LedgerSql.START).execute(Tuple.of(ids(picked), nodeId)).map(claimed -> JobRows.all(claimed, limits)));
-            return started.map(s -> new Claim(s, failed));
-          });
-        })
+        .compose(v -> sweepDeadDependencies ? tx.query(LedgerSql.FAIL_DEAD_DEPENDENCIES).execute()
+            .map(dead -> JobRows.all(dead, limits)) : Future.succeededFuture(List.<Job>of()))
+        .compose(failed -> tx.preparedQuery(LedgerSql.CLAIM)
+            .execute(Tuple.of(limits.parallel(), limits.serial(), limits.nodeCapacity(), nodeId))
+            .map(started -> new Claim(JobRows.all(started, limits), failed)))
         .compose(claim -> {
           changed.addAll(claim.failed());
           changed.addAll(claim.started());
-          return rollUp(tx, changed).map(claim);
+          return consequences(tx, changed, 0).map(claim);
         }))
         .onSuccess(claim -> announce(changed, false));
   }
@@ -148,6 +159,23 @@ public final class JobLedger {
     Tuple args = Tuple.of(jobId, status.wire(), exitCode, error, o.getString("model_id"), o.getString("result_id"),
         o.getJsonObject("result_summary"));
     return one(LedgerSql.FINISH, args, true);
+  }
+
+  /**
+   * A running job's process exited (supervisor): success, failed or canceled as the facts say, with
+   * its final progress and outputs, in one transaction; one event per changed row, one wake.
+   */
+  public Future<Optional<Job>> exited(String jobId, ProcessExit exit) {
+    JsonObject p = exit.progressOrEmpty();
+    ProcessExit.Output o = exit.output() == null ? ProcessExit.Output.NONE : exit.output();
+    Tuple args = Tuple.tuple().addString(jobId).addInteger(exit.exitCode()).addBoolean(exit.canceling())
+        .addString(exit.error() == null ? "exited with code " + exit.exitCode() : exit.error())
+        .addString(p.getString("stage")).addDouble(p.getDouble("progress")).addLong(p.getLong("eta_seconds"))
+        .addString(p.getString("last_log"))
+        .addString(o.modelId()).addString(o.modelPath()).addJsonObject(o.metrics())
+        .addString(o.resultId()).addString(o.resultPath()).addInteger(o.rows())
+        .addJsonObject(o.summary());
+    return one(LedgerSql.EXITED, args, true);
   }
 
   /** queued -> canceled in one step; empty if it was no longer queued. */
@@ -197,8 +225,13 @@ public final class JobLedger {
 
   /** Submissions whose acknowledgement was never written fail after a while instead of staying pending. */
   public Future<List<Job>> failUnacknowledged(long olderThanSeconds) {
-    return pool.preparedQuery(LedgerSql.FAIL_UNACKNOWLEDGED).execute(Tuple.of((double) olderThanSeconds))
-        .map(rows -> JobRows.all(rows, limits)).onSuccess(list -> announce(list, false));
+    List<Job> changed = new ArrayList<>();
+    return pool.withTransaction(tx -> tx.preparedQuery(LedgerSql.FAIL_UNACKNOWLEDGED).execute(Tuple.of((double) olderThanSeconds))
+            .compose(rows -> {
+              changed.addAll(JobRows.all(rows, limits));
+              return consequences(tx, changed, 0).map(List.copyOf(changed));
+            }))
+        .onSuccess(list -> announce(list, false));
   }
 
   /** A cloud change the provider decided, with the row it committed. */
@@ -215,6 +248,7 @@ public final class JobLedger {
   public <U> Future<Optional<Applied<U>>> applyCloud(String jobId, Function<CloudState, Optional<U>> decide,
                                                      Function<U, CloudState> next,
                                                      Function<U, Future<Void>> beforeCommit) {
+    List<Job> changed = new ArrayList<>();
     return pool.preparedQuery(LedgerSql.CLOUD_STATE).execute(Tuple.of(jobId)).compose(rows -> {
       if (rows.size() == 0 || decide.apply(cloudState(rows.iterator().next())).isEmpty()) {
         return Future.succeededFuture(Optional.<Applied<U>>empty());
@@ -235,9 +269,14 @@ public final class JobLedger {
                     .addString(n.error()).addOffsetDateTime(n.unknownSince()).addLong(n.logBytes())
                     .addOffsetDateTime(n.startedAt()).addOffsetDateTime(n.finishedAt()).addDouble(n.costUsd())
                     .addString(n.stage()).addDouble(n.progress()).addLong(n.etaSeconds()).addString(n.lastLog()))
-                .map(r -> JobRows.first(r, limits).map(job -> new Applied<>(update.get(), job, !n.status().equals(before.status())))));
+                .compose(r -> {
+                  Optional<Applied<U>> applied = JobRows.first(r, limits)
+                      .map(job -> new Applied<>(update.get(), job, !n.status().equals(before.status())));
+                  applied.filter(Applied::statusChanged).ifPresent(a -> changed.add(a.job()));
+                  return consequences(tx, changed, 0).map(applied);
+                }));
           }));
-    }).onSuccess(applied -> applied.filter(Applied::statusChanged).ifPresent(a -> announce(List.of(a.job()), false)));
+    }).onSuccess(applied -> announce(changed, false));
   }
 
   /**
@@ -255,15 +294,39 @@ public final class JobLedger {
     List<Job> changed = new ArrayList<>();
     return pool.withTransaction(tx -> tx.preparedQuery(sql).execute(args).compose(rows -> {
       changed.addAll(JobRows.all(rows, limits));
-      return rollUp(tx, changed);
+      return consequences(tx, changed, 0);
     })).map(x -> changed.isEmpty() ? Optional.<Job>empty() : Optional.of(changed.get(0)))
         .onSuccess(job -> announce(changed, mayFreeSlot && job.isPresent()));
   }
 
-  /** Re-derives the status of the sweep parents of {@code changed} shards; adds the parents that moved. */
-  private Future<Void> rollUp(SqlClient tx, List<Job> changed) {
+  /**
+   * What a transition implies in the same transaction, for the rows changed from index {@code from}
+   * on: the queued dependents of jobs that failed or were canceled fail too, then the sweep parents
+   * of changed shards are re-derived. A parent that failed in turn has dependents of its own, hence
+   * the repeat over what was added (a sweep nests one level, so this ends after a round or two).
+   */
+  private Future<Void> consequences(SqlClient tx, List<Job> changed, int from) {
+    List<Job> fresh = List.copyOf(changed.subList(from, changed.size()));
+    if (fresh.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int next = changed.size();
+    String[] ended = fresh.stream().filter(j -> j.status() == JobStatus.FAILED || j.status() == JobStatus.CANCELED)
+        .map(Job::id).toArray(String[]::new);
+    Future<Void> dependents = ended.length == 0 ? Future.succeededFuture()
+        : tx.preparedQuery(LedgerSql.FAIL_DEPENDENTS).execute(Tuple.of((Object) ended))
+            .map(rows -> {
+              changed.addAll(JobRows.all(rows, limits));
+              return null;
+            });
+    return dependents.compose(v -> rollUp(tx, changed, from))
+        .compose(v -> changed.size() > next ? consequences(tx, changed, next) : Future.succeededFuture());
+  }
+
+  /** Re-derives the status of the sweep parents of shards changed from index {@code from}; adds the parents that moved. */
+  private Future<Void> rollUp(SqlClient tx, List<Job> changed, int from) {
     Set<String> parents = new LinkedHashSet<>();
-    changed.stream().map(Job::parentId).filter(p -> p != null).forEach(parents::add);
+    changed.subList(from, changed.size()).stream().map(Job::parentId).filter(p -> p != null).forEach(parents::add);
     if (parents.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -282,12 +345,6 @@ public final class JobLedger {
     if (wakeScheduler && !changed.isEmpty()) {
       wake.run();
     }
-  }
-
-  private static String[] ids(RowSet<Row> rows) {
-    List<String> out = new ArrayList<>();
-    rows.forEach(r -> out.add(r.getString(0)));
-    return out.toArray(new String[0]);
   }
 
   private static CloudState cloudState(Row r) {

@@ -16,13 +16,14 @@ import java.util.Optional;
  * status change goes through {@link JobLedger}.
  */
 public final class JobRepository {
-  /** Job columns plus what the record's queue fields are derived from (computed for queued rows only). */
+  /**
+   * Job columns plus what the record's queue fields are derived from (computed for queued rows only;
+   * queue_position() counts from the nearer end of the owner's queue, see migration V005).
+   */
   static final String SELECT = """
       SELECT j.*, u.schedule_mode AS owner_mode,
-        CASE WHEN j.status = 'queued' AND j.job_type <> 'sweep' AND j.provider = 'local' THEN 1 + (SELECT count(*) FROM jobs q
-          WHERE q.owner_user_id = j.owner_user_id AND q.status = 'queued' AND q.provider = 'local' AND q.job_type <> 'sweep'
-            AND (q.priority > j.priority OR (q.priority = j.priority AND (q.created_at, q.job_id) < (j.created_at, j.job_id))))
-        END AS queue_position,
+        CASE WHEN j.status = 'queued' AND j.job_type <> 'sweep' AND j.provider = 'local'
+          THEN queue_position(j.owner_user_id, j.priority, j.created_at, j.job_id) END AS queue_position,
         CASE WHEN j.status = 'queued' THEN (SELECT count(*) FROM jobs r
           WHERE r.owner_user_id = j.owner_user_id AND r.status = 'running' AND r.provider = 'local'
             AND r.job_type <> 'sweep') END AS user_running,

@@ -37,53 +37,82 @@ final class LedgerSql {
       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[], $5::int[], $6::text[], $7::text[], $8::text[],
                   $9::text[]) AS n(id, type, owner, params, priority, dep, parent, log, dir)""";
 
-  /** A job whose dependency failed, was canceled or is gone can never start: it fails, saying why. */
-  static final String FAIL_DEAD_DEPENDENCIES = """
+  /** Queued jobs with a dependency that can never succeed: failed, canceled or gone. */
+  private static final String DEAD_DEPENDENCY = """
+      q.status = 'queued' AND q.depends_on IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM jobs d WHERE d.job_id = q.depends_on AND d.status NOT IN ('failed', 'canceled'))""";
+
+  private static final String FAIL_AS_DEPENDENT = """
       UPDATE jobs q SET status = 'failed', finished_at = clock_timestamp(), updated_at = clock_timestamp(),
         error = 'dependency ' || q.depends_on || coalesce(
-          (SELECT ' ended ' || d.status FROM jobs d WHERE d.job_id = q.depends_on), ' no longer exists')
-      WHERE q.status = 'queued' AND q.depends_on IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM jobs d WHERE d.job_id = q.depends_on AND d.status NOT IN ('failed', 'canceled'))
-      RETURNING q.*""";
-
-  static final String RUNNING_ON_NODE = """
-      SELECT count(*) FROM jobs WHERE status = 'running' AND provider = 'local' AND node_id = $1
-        AND job_type <> 'sweep'""";
+          (SELECT ' ended ' || d.status FROM jobs d WHERE d.job_id = q.depends_on), ' no longer exists')""";
 
   /**
-   * The queued jobs to start now, at most $3. rn ranks each user's queue; ordering by (running + rn)
-   * first hands a nearly full node to the users holding the fewest slots, so one user's backlog
-   * cannot starve the others.
+   * Every queued job whose dependency can never succeed fails, saying why. Reads only queued jobs
+   * that have a dependency (a partial index); the scheduler's timer pass runs it to catch a
+   * dependency deleted after it succeeded, everything else is caught as it happens.
    */
-  static final String PICK = """
-      WITH ranked AS (
-        SELECT q.job_id, q.owner_user_id, q.priority, q.created_at,
-               row_number() OVER (PARTITION BY q.owner_user_id ORDER BY q.priority DESC, q.created_at, q.job_id) AS rn
-        FROM jobs q WHERE q.status = 'queued' AND q.provider = 'local' AND q.cancel_requested = false
-          AND q.job_type <> 'sweep'
-          AND (q.depends_on IS NULL OR EXISTS (
-            SELECT 1 FROM jobs d WHERE d.job_id = q.depends_on AND d.status = 'success'))),
-      running AS (
-        SELECT owner_user_id, count(*) AS n FROM jobs
+  static final String FAIL_DEAD_DEPENDENCIES = FAIL_AS_DEPENDENT + " WHERE " + DEAD_DEPENDENCY + " RETURNING q.*";
+
+  /** The same, among the given (just queued) jobs: a dependency may have ended before its dependent came. */
+  static final String FAIL_DEAD_AMONG = FAIL_AS_DEPENDENT + " WHERE q.job_id = ANY($1) AND " + DEAD_DEPENDENCY
+      + " RETURNING q.*";
+
+  /**
+   * The queued dependents of jobs that just failed or were canceled ($1) fail with them, and theirs in
+   * turn, in the transaction that ended the dependency. A dependent deeper in the chain names a
+   * dependency that this same statement fails, hence "ended failed" for a status the snapshot
+   * still shows as queued.
+   */
+  static final String FAIL_DEPENDENTS = """
+      WITH RECURSIVE doomed(job_id) AS (
+        SELECT q.job_id FROM jobs q WHERE q.depends_on = ANY($1) AND q.status = 'queued'
+        UNION
+        SELECT q.job_id FROM jobs q JOIN doomed ON q.depends_on = doomed.job_id WHERE q.status = 'queued')
+      UPDATE jobs q SET status = 'failed', finished_at = clock_timestamp(), updated_at = clock_timestamp(),
+        error = 'dependency ' || q.depends_on || ' ended ' || coalesce(
+          (SELECT d.status FROM jobs d WHERE d.job_id = q.depends_on AND d.status IN ('failed', 'canceled')), 'failed')
+      WHERE q.job_id IN (SELECT job_id FROM doomed) AND q.status = 'queued' RETURNING q.*""";
+
+  /**
+   * One start decision, as one statement: the queued jobs this node ($4) starts now, moved to running
+   * (at most the node's free capacity, $3). Only users with queued work and a free slot are looked
+   * at, and of each only the head of its queue (an index walk of at most its free slots), so the cost
+   * follows the number of waiting users, not the number of queued jobs. Ordering by (running + place
+   * in its user's queue) first hands a nearly full node to the users holding the fewest slots, so one
+   * user's backlog cannot starve the others. A predict job that names no model takes the one its
+   * train dependency registered, in the same statement.
+   */
+  static final String CLAIM = """
+      WITH running AS (
+        SELECT owner_user_id, count(*) AS n, count(*) FILTER (WHERE node_id = $4) AS here FROM jobs
         -- A sweep parent is 'running' while its shards run, but holds no slot itself.
-        WHERE status = 'running' AND provider = 'local' AND job_type <> 'sweep' GROUP BY owner_user_id)
-      SELECT r.job_id FROM ranked r
-      JOIN users u ON u.id = r.owner_user_id
-      LEFT JOIN running c ON c.owner_user_id = r.owner_user_id
-      WHERE r.rn <= (CASE WHEN u.schedule_mode = 'parallel' THEN $1::int ELSE $2::int END) - coalesce(c.n, 0)
-      ORDER BY coalesce(c.n, 0) + r.rn, r.priority DESC, r.created_at, r.job_id
-      LIMIT $3::int""";
-
-  /**
-   * queued -> running on this node. A predict job that names no model takes the one its train
-   * dependency registered, in the same statement.
-   */
-  static final String START = """
-      UPDATE jobs j SET status = 'running', node_id = $2, started_at = clock_timestamp(), updated_at = clock_timestamp(),
+        WHERE status = 'running' AND provider = 'local' AND job_type <> 'sweep' GROUP BY owner_user_id),
+      waiting AS (
+        SELECT u.id, coalesce(r.n, 0) AS n,
+               (CASE WHEN u.schedule_mode = 'parallel' THEN $1::int ELSE $2::int END) - coalesce(r.n, 0) AS room
+        FROM (SELECT DISTINCT owner_user_id FROM queue_counts WHERE n > 0) w
+        JOIN users u ON u.id = w.owner_user_id
+        LEFT JOIN running r ON r.owner_user_id = u.id),
+      heads AS (
+        SELECT h.*, w.n + row_number() OVER (PARTITION BY w.id ORDER BY h.priority DESC, h.created_at, h.job_id) AS load
+        FROM waiting w CROSS JOIN LATERAL (
+          SELECT q.job_id, q.priority, q.created_at FROM jobs q
+          WHERE q.owner_user_id = w.id AND q.status = 'queued' AND q.provider = 'local' AND q.job_type <> 'sweep'
+            AND NOT q.cancel_requested
+            AND (q.depends_on IS NULL OR EXISTS (
+              SELECT 1 FROM jobs d WHERE d.job_id = q.depends_on AND d.status = 'success'))
+          ORDER BY q.priority DESC, q.created_at, q.job_id
+          LIMIT greatest(w.room, 0)) h
+        WHERE w.room > 0),
+      picked AS (
+        SELECT job_id FROM heads ORDER BY load, priority DESC, created_at, job_id
+        LIMIT greatest(0, $3::int - (SELECT coalesce(sum(here), 0) FROM running)))
+      UPDATE jobs j SET status = 'running', node_id = $4, started_at = clock_timestamp(), updated_at = clock_timestamp(),
         params = CASE WHEN j.job_type = 'predict' AND j.params->>'model_path' IS NULL THEN j.params || coalesce(
           (SELECT jsonb_build_object('model_id', m.model_id, 'model_path', m.path) FROM models m
            WHERE m.job_id = j.depends_on LIMIT 1), '{}'::jsonb) ELSE j.params END
-      WHERE j.job_id = ANY($1) AND j.status = 'queued' RETURNING j.*""";
+      WHERE j.job_id IN (SELECT job_id FROM picked) AND j.status = 'queued' RETURNING j.*""";
 
   static final String SPAWNED = """
       UPDATE jobs SET pid = $2, pid_start = $3, updated_at = clock_timestamp()
@@ -97,6 +126,36 @@ final class LedgerSql {
         progress = CASE WHEN $2 = 'success' THEN 100.0 ELSE progress END,
         eta_seconds = CASE WHEN $2 = 'success' THEN 0 ELSE eta_seconds END
       WHERE job_id = $1 AND (status, $2::text) IN """ + LEGAL_MOVES + " RETURNING *";
+
+  /** How an exited process ends, decided on the locked row: a cancel requested meanwhile wins. */
+  private static final String EXIT_STATUS =
+      "(CASE WHEN $3 OR j.cancel_requested THEN 'canceled' WHEN $2 = 0 THEN 'success' ELSE 'failed' END)";
+
+  /**
+   * A running job's process exited: status, exit code, final progress and (for a success) its model or
+   * result, in one statement. $1 job, $2 exit code, $3 canceling, $4 error if failed, $5-$8 final
+   * stage, progress, eta, last line, $9-$11 model id, path, metrics, $12-$14 result id, path, rows,
+   * $15 result summary.
+   */
+  static final String EXITED = """
+      WITH fin AS (
+        UPDATE jobs j SET status = %1$s, exit_code = $2, finished_at = clock_timestamp(), updated_at = clock_timestamp(),
+          error = CASE %1$s WHEN 'canceled' THEN 'canceled by request' WHEN 'failed' THEN $4 END,
+          stage = coalesce($5, j.stage), last_log = coalesce($8, j.last_log),
+          progress = CASE WHEN %1$s = 'success' THEN 100.0 ELSE coalesce($6, j.progress) END,
+          eta_seconds = CASE WHEN %1$s = 'success' THEN 0 ELSE coalesce($7, j.eta_seconds) END,
+          model_id = CASE WHEN %1$s = 'success' THEN $9 ELSE j.model_id END,
+          result_id = CASE WHEN %1$s = 'success' THEN $12 ELSE j.result_id END,
+          result_summary = CASE WHEN %1$s = 'success' THEN $15 ELSE j.result_summary END
+        WHERE j.job_id = $1 AND j.status = 'running' RETURNING j.*),
+      m AS (
+        INSERT INTO models(model_id, job_id, owner_user_id, path, metrics)
+        SELECT $9, job_id, owner_user_id, $10, $11 FROM fin WHERE status = 'success' AND $9::text IS NOT NULL),
+      r AS (
+        INSERT INTO results(result_id, job_id, model_id, owner_user_id, path, rows)
+        SELECT $12, job_id, params->>'model_id', owner_user_id, $13, $14 FROM fin
+        WHERE status = 'success' AND $12::text IS NOT NULL)
+      SELECT * FROM fin""".formatted(EXIT_STATUS);
 
   static final String CANCEL_QUEUED = """
       UPDATE jobs SET status = 'canceled', cancel_requested = true, finished_at = clock_timestamp(),

@@ -18,13 +18,6 @@ public final class ModelRepository {
     this.pool = pool;
   }
 
-  public Future<JsonObject> insert(String modelId, String jobId, long owner, String path, JsonObject metrics) {
-    return pool.preparedQuery("""
-            INSERT INTO models(model_id, job_id, owner_user_id, path, metrics) VALUES ($1,$2,$3,$4,$5) RETURNING *""")
-        .execute(Tuple.of(modelId, jobId, owner, path, metrics))
-        .map(rows -> toJson(rows.iterator().next()));
-  }
-
   /** A model the viewer may use ({@code viewer} null = any). */
   public Future<Optional<JsonObject>> find(String modelId, Long viewer) {
     return pool.preparedQuery("SELECT * FROM models WHERE model_id = $1 AND ($2::bigint IS NULL OR owner_user_id = $2)")

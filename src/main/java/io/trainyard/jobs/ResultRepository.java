@@ -18,14 +18,6 @@ public final class ResultRepository {
     this.pool = pool;
   }
 
-  public Future<JsonObject> insert(String resultId, String jobId, String modelId, long owner, String path, int rows) {
-    return pool.preparedQuery("""
-            INSERT INTO results(result_id, job_id, model_id, owner_user_id, path, rows)
-            VALUES ($1,$2,$3,$4,$5,$6) RETURNING *""")
-        .execute(Tuple.of(resultId, jobId, modelId, owner, path, rows))
-        .map(r -> toJson(r.iterator().next()));
-  }
-
   public Future<Optional<JsonObject>> find(String resultId, Long viewer) {
     return pool.preparedQuery("SELECT * FROM results WHERE result_id = $1 AND ($2::bigint IS NULL OR owner_user_id = $2)")
         .execute(Tuple.of(resultId, viewer))

@@ -8,14 +8,18 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Start decisions. Each pass claims, in one PostgreSQL transaction, the queued jobs this node may start
- * (see {@link JobLedger#claim}) and hands them to this node's supervisor. Passes never overlap on
- * a node; a wake during a pass triggers exactly one more pass. A timer pass catches anything missed,
- * e.g. slots freed by another node.
+ * (see {@link JobLedger#claim}) and hands them to this node's supervisor. Passes never overlap on a
+ * node, and any number of wakes during a pass cause exactly one more pass, so a burst of submissions
+ * costs a few passes. A timer pass catches what no wake announced (slots freed by another node, a
+ * dependency deleted after it succeeded).
  */
 public final class SchedulerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(SchedulerVerticle.class.getName());
@@ -25,8 +29,13 @@ public final class SchedulerVerticle extends VerticleBase {
   private final long tickMs;
   private boolean running;
   private boolean again;
+  private boolean sweepAgain;
   private long timer;
-  private MessageConsumer<Object> consumer;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private long wakes;
+  private long passes;
+  private long started;
+  private long failedPasses;
 
   public SchedulerVerticle(JobRepository jobs, JobLedger ledger, String nodeId, long tickMs) {
     this.jobs = jobs;
@@ -37,18 +46,21 @@ public final class SchedulerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(SchedulerApi.WAKE, msg -> wake());
+    var bus = vertx.eventBus();
+    consumers.add(bus.consumer(SchedulerApi.WAKE, msg -> wake(false)));
+    consumers.add(bus.consumer(SchedulerApi.stats(nodeId), msg -> msg.reply(new JsonObject().put("wakes", wakes)
+        .put("passes", passes).put("started", started).put("failed_passes", failedPasses))));
     timer = vertx.setPeriodic(tickMs, t -> {
-      wake();
+      wake(true);
       forwardCancels();
     });
-    return consumer.completion().onSuccess(v -> wake());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> wake(true));
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return consumer.unregister();
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
   }
 
   /**
@@ -60,23 +72,38 @@ public final class SchedulerVerticle extends VerticleBase {
         vertx.eventBus().send(SupervisorApi.cancel(nodeId), new JsonObject().put("job_id", id))));
   }
 
-  private void wake() {
+  private void wake(boolean sweep) {
+    wakes++;
+    pass(sweep);
+  }
+
+  /** @param sweep also fail queued jobs whose dependency was deleted (timer passes) */
+  private void pass(boolean sweep) {
     if (running) {
       again = true;
+      sweepAgain |= sweep;
       return;
     }
     running = true;
     again = false;
+    sweepAgain = false;
+    passes++;
     // The ledger publishes what the claim changed; this pass hands the started jobs to the supervisor.
-    ledger.claim(nodeId)
-        .onSuccess(claim -> claim.started().forEach(job ->
-            vertx.eventBus().send(SupervisorApi.start(nodeId), new JsonObject().put("job_id", job.id()))))
-        .onFailure(err -> LOG.log(Level.WARNING, "scheduling pass failed; retrying on the next wake", err))
+    ledger.claim(nodeId, sweep)
+        .onSuccess(claim -> {
+          started += claim.started().size();
+          claim.started().forEach(job ->
+              vertx.eventBus().send(SupervisorApi.start(nodeId), new JsonObject().put("job_id", job.id())));
+        })
+        .onFailure(err -> {
+          failedPasses++;
+          LOG.log(Level.WARNING, "scheduling pass failed; retrying on the next wake", err);
+        })
         .onComplete(ar -> {
           running = false;
           // Claimed something: there may be more room (claims are capped by free node capacity).
           if (again || ar.succeeded() && !ar.result().isEmpty()) {
-            wake();
+            pass(sweepAgain);
           }
         });
   }

@@ -3,11 +3,8 @@ package io.trainyard.supervisor;
 import io.trainyard.jobs.Ids;
 import io.trainyard.jobs.Job;
 import io.trainyard.jobs.JobType;
-import io.trainyard.jobs.ModelRepository;
-import io.trainyard.jobs.ResultRepository;
+import io.trainyard.jobs.ProcessExit;
 import io.trainyard.logs.LogReader;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -16,47 +13,32 @@ import java.nio.file.Path;
 
 /**
  * What a finished job leaves behind: a train job's model, a predict job's result, headline figures,
- * and for failures the last log line as the error.
+ * and for failures the last log line as the error. Reads files only; the ledger records them with
+ * the job's status in one transaction.
  */
 final class Outcomes {
   static final String MODEL_FILE = "model.json";
   static final String METRICS_FILE = "metrics.json";
   static final String PREDICTIONS_FILE = "predictions.csv";
 
-  private final Vertx vertx;
-  private final ModelRepository models;
-  private final ResultRepository results;
-
-  Outcomes(Vertx vertx, ModelRepository models, ResultRepository results) {
-    this.vertx = vertx;
-    this.models = models;
-    this.results = results;
+  private Outcomes() {
   }
 
-  /** Registers the model or result of a successful job: {model_id?, result_id?, result_summary}. */
-  Future<JsonObject> register(Job job) {
+  /** The outputs a run would register if it counts as a success. Blocking. */
+  static ProcessExit.Output read(Job job) {
     Path dir = Path.of(job.artifactsDir());
-    JobType type = job.type();
-    long owner = job.ownerId();
-    return vertx.executeBlocking(() -> readMetrics(dir), false).compose(metrics -> {
-      JsonObject out = new JsonObject();
-      if (type == JobType.TRAIN && Files.isRegularFile(dir.resolve(MODEL_FILE))) {
-        String modelId = Ids.model();
-        JsonObject summary = new JsonObject().put("final_loss", metrics.getValue("final_loss"))
-            .put("val_loss", metrics.getValue("val_loss")).put("val_r2", metrics.getValue("val_r2"));
-        return models.insert(modelId, job.id(), owner, dir.resolve(MODEL_FILE).toString(), metrics)
-            .map(m -> out.put("model_id", modelId).put("result_summary", summary));
-      }
-      if (type == JobType.PREDICT && Files.isRegularFile(dir.resolve(PREDICTIONS_FILE))) {
-        String resultId = Ids.result();
-        int rows = metrics.getInteger("rows", 0);
-        JsonObject summary = new JsonObject().put("rows", rows).put("mse", metrics.getValue("mse"));
-        return results.insert(resultId, job.id(), job.paramsOrEmpty().getString("model_id"),
-                owner, dir.resolve(PREDICTIONS_FILE).toString(), rows)
-            .map(r -> out.put("result_id", resultId).put("result_summary", summary));
-      }
-      return Future.succeededFuture(out.put("result_summary", metrics.isEmpty() ? null : metrics));
-    });
+    JsonObject metrics = readMetrics(dir);
+    if (job.type() == JobType.TRAIN && Files.isRegularFile(dir.resolve(MODEL_FILE))) {
+      JsonObject summary = new JsonObject().put("final_loss", metrics.getValue("final_loss"))
+          .put("val_loss", metrics.getValue("val_loss")).put("val_r2", metrics.getValue("val_r2"));
+      return new ProcessExit.Output(Ids.model(), dir.resolve(MODEL_FILE).toString(), metrics, null, null, 0, summary);
+    }
+    if (job.type() == JobType.PREDICT && Files.isRegularFile(dir.resolve(PREDICTIONS_FILE))) {
+      int rows = metrics.getInteger("rows", 0);
+      JsonObject summary = new JsonObject().put("rows", rows).put("mse", metrics.getValue("mse"));
+      return new ProcessExit.Output(null, null, null, Ids.result(), dir.resolve(PREDICTIONS_FILE).toString(), rows, summary);
+    }
+    return new ProcessExit.Output(null, null, null, null, null, 0, metrics.isEmpty() ? null : metrics);
   }
 
   private static JsonObject readMetrics(Path dir) {

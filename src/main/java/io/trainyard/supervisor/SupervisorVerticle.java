@@ -4,8 +4,7 @@ import io.trainyard.jobs.Job;
 import io.trainyard.jobs.JobLedger;
 import io.trainyard.jobs.JobRepository;
 import io.trainyard.jobs.JobStatus;
-import io.trainyard.jobs.ModelRepository;
-import io.trainyard.jobs.ResultRepository;
+import io.trainyard.jobs.ProcessExit;
 import io.trainyard.logs.LogsApi;
 import io.trainyard.store.Times;
 import io.vertx.core.Future;
@@ -36,14 +35,11 @@ public final class SupervisorVerticle extends VerticleBase {
 
   private final JobRepository jobs;
   private final JobLedger ledger;
-  private final ModelRepository models;
-  private final ResultRepository results;
   private final Launcher launcher;
   private final String nodeId;
   private final long graceMs;
   private final Map<String, Tracked> tracked = new HashMap<>();
   private final Set<String> starting = new HashSet<>();
-  private Outcomes outcomes;
 
   /** A live job process. */
   private static final class Tracked {
@@ -59,12 +55,10 @@ public final class SupervisorVerticle extends VerticleBase {
     }
   }
 
-  public SupervisorVerticle(JobRepository jobs, JobLedger ledger, ModelRepository models, ResultRepository results,
+  public SupervisorVerticle(JobRepository jobs, JobLedger ledger,
                             Launcher launcher, String nodeId, long graceMs) {
     this.jobs = jobs;
     this.ledger = ledger;
-    this.models = models;
-    this.results = results;
     this.launcher = launcher;
     this.nodeId = nodeId;
     this.graceMs = graceMs;
@@ -72,7 +66,6 @@ public final class SupervisorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    outcomes = new Outcomes(vertx, models, results);
     var bus = vertx.eventBus();
     List<Future<?>> live = List.of(
         bus.<JsonObject>consumer(SupervisorApi.start(nodeId), m -> startJob(m.body().getString("job_id"))).completion(),
@@ -200,7 +193,11 @@ public final class SupervisorVerticle extends VerticleBase {
     }, false);
   }
 
-  /** The direct child exited: wait out the rest of its group, then record the outcome and free the slot. */
+  /**
+   * The direct child exited: wait out the rest of its group and read what it left (off the event
+   * loop), let the log follower publish the last lines, then record status, final progress and
+   * outputs in one ledger transaction, which frees the slot.
+   */
   private void onExit(Tracked t, int exitCode) {
     String jobId = t.job.id();
     vertx.executeBlocking(() -> {
@@ -208,20 +205,14 @@ public final class SupervisorVerticle extends VerticleBase {
         ProcessGroup.signal(t.pid, "TERM");
         ProcessGroup.awaitEmpty(t.pid, graceMs);
       }
-      return Outcomes.lastLine(t.job.logPath());
-    }, false).compose(lastLine -> vertx.eventBus().request(LogsApi.unwatch(nodeId), new JsonObject().put("job_id", jobId))
-            .otherwiseEmpty().map(lastLine))
-        .compose(lastLine -> jobs.find(jobId, null).compose(cur -> {
-          boolean canceled = t.canceling || cur.map(Job::cancelRequested).orElse(false);
-          if (canceled) {
-            return ledger.finish(jobId, JobStatus.CANCELED, exitCode, "canceled by request", null);
-          }
-          if (exitCode == 0) {
-            return outcomes.register(t.job).compose(outcome -> ledger.finish(jobId, JobStatus.SUCCESS, 0, null, outcome));
-          }
-          String error = lastLine == null ? "exited with code " + exitCode : lastLine;
-          return ledger.finish(jobId, JobStatus.FAILED, exitCode, error, null);
-        }))
+      String lastLine = Outcomes.lastLine(t.job.logPath());
+      return new ProcessExit(exitCode, t.canceling, lastLine, null, exitCode == 0 ? Outcomes.read(t.job) : null);
+    }, false)
+        .compose(exit -> vertx.eventBus().<JsonObject>request(LogsApi.unwatch(nodeId), new JsonObject().put("job_id", jobId))
+            .map(reply -> new ProcessExit(exit.exitCode(), exit.canceling(), exit.error(), reply.body().getJsonObject("progress"),
+                exit.output()))
+            .otherwise(exit))
+        .compose(exit -> ledger.exited(jobId, exit))
         // Whatever went wrong while recording (unreadable outputs, a database hiccup), the process is
         // gone: the job must not stay 'running' holding its user's slot.
         .recover(err -> ledger.finish(jobId, JobStatus.FAILED, exitCode, "could not record the outcome: " + err.getMessage(),

@@ -108,7 +108,7 @@ class JobLedgerTest {
     String b = created.get(2).id();
     await(db.pool().preparedQuery("UPDATE jobs SET cancel_requested = true WHERE owner_user_id = $1 AND job_id <> ALL($2)")
         .execute(Tuple.tuple().addLong(owner).addArrayOfString(new String[] {a, b}))); // only this sweep's shards may be claimed here
-    JobLedger.Claim claim = await(ledger.claim("node-ledger-test"));
+    JobLedger.Claim claim = await(ledger.claim("node-ledger-test", true));
     assertEquals(2, claim.started().size());
     eventFor(parent.jobId(), "running");
 

@@ -1,0 +1,83 @@
+-- Start decisions and queue positions whose cost does not grow with the queue.
+
+-- A user's queue in start order. The scheduler reads only the head of each user's queue from it
+-- (LATERAL ... LIMIT free slots), and a queue position counts along it from the nearer end.
+DROP INDEX jobs_active;
+CREATE INDEX jobs_queue ON jobs(owner_user_id, priority DESC, created_at, job_id)
+  WHERE status = 'queued' AND provider = 'local' AND job_type <> 'sweep';
+-- Slots in use per user: running rows are few (at most the nodes' capacity), so this stays tiny.
+CREATE INDEX jobs_running_owner ON jobs(owner_user_id)
+  WHERE status = 'running' AND provider = 'local' AND job_type <> 'sweep';
+-- Queued jobs waiting on another job: the dead-dependency check reads only these.
+CREATE INDEX jobs_queued_deps ON jobs(depends_on) WHERE status = 'queued' AND depends_on IS NOT NULL;
+
+-- Queued local jobs per (owner, priority), kept by statement-level triggers like job_counts. A queue
+-- position is then a sum over a user's few priorities minus the jobs queued after it, which for a
+-- recent job (a submission's answer, the newest list page) is a short index walk.
+CREATE TABLE queue_counts (
+  owner_user_id BIGINT NOT NULL,
+  priority      INTEGER NOT NULL,
+  n             BIGINT NOT NULL,
+  PRIMARY KEY (owner_user_id, priority)
+);
+
+-- Rows are applied in key order, so two statements never wait on each other's counter rows in a circle.
+CREATE FUNCTION queue_counts_ins() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO queue_counts AS c (owner_user_id, priority, n)
+  SELECT owner_user_id, priority, count(*) FROM new_rows
+  WHERE status = 'queued' AND provider = 'local' AND job_type <> 'sweep' GROUP BY 1, 2 ORDER BY 1, 2
+  ON CONFLICT (owner_user_id, priority) DO UPDATE SET n = c.n + EXCLUDED.n;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE FUNCTION queue_counts_del() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO queue_counts AS c (owner_user_id, priority, n)
+  SELECT owner_user_id, priority, -count(*) FROM old_rows
+  WHERE status = 'queued' AND provider = 'local' AND job_type <> 'sweep' GROUP BY 1, 2 ORDER BY 1, 2
+  ON CONFLICT (owner_user_id, priority) DO UPDATE SET n = c.n + EXCLUDED.n;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE FUNCTION queue_counts_upd() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO queue_counts AS c (owner_user_id, priority, n)
+  SELECT o, p, sum(d) FROM (
+    SELECT owner_user_id AS o, priority AS p, -1 AS d FROM old_rows
+    WHERE status = 'queued' AND provider = 'local' AND job_type <> 'sweep'
+    UNION ALL SELECT owner_user_id, priority, 1 FROM new_rows
+    WHERE status = 'queued' AND provider = 'local' AND job_type <> 'sweep') y
+  GROUP BY 1, 2 HAVING sum(d) <> 0 ORDER BY 1, 2
+  ON CONFLICT (owner_user_id, priority) DO UPDATE SET n = c.n + EXCLUDED.n;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER jobs_queue_counts_ins AFTER INSERT ON jobs REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_ins();
+CREATE TRIGGER jobs_queue_counts_del AFTER DELETE ON jobs REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_del();
+CREATE TRIGGER jobs_queue_counts_upd AFTER UPDATE ON jobs REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_upd();
+
+INSERT INTO queue_counts
+  SELECT owner_user_id, priority, count(*) FROM jobs
+  WHERE status = 'queued' AND provider = 'local' AND job_type <> 'sweep' GROUP BY 1, 2;
+
+-- The 1-based place of a queued job among its owner's queued jobs, in start order (priority, then
+-- age). Counted from the back when the job is among the last thousand of its priority (every new
+-- submission is), otherwise from the front, so the cost is bounded by the nearer end.
+CREATE FUNCTION queue_position(o BIGINT, p INT, c TIMESTAMPTZ, id TEXT) RETURNS BIGINT AS $$
+DECLARE
+  later BIGINT;
+BEGIN
+  SELECT count(*) INTO later FROM (
+    SELECT 1 FROM jobs q WHERE q.owner_user_id = o AND q.status = 'queued' AND q.provider = 'local'
+      AND q.job_type <> 'sweep' AND q.priority = p AND (q.created_at, q.job_id) > (c, id) LIMIT 1000) x;
+  IF later < 1000 THEN
+    RETURN (SELECT coalesce(sum(n), 0) FROM queue_counts WHERE owner_user_id = o AND priority >= p) - later;
+  END IF;
+  RETURN 1 + (SELECT count(*) FROM jobs q WHERE q.owner_user_id = o AND q.status = 'queued'
+    AND q.provider = 'local' AND q.job_type <> 'sweep'
+    AND (q.priority > p OR (q.priority = p AND (q.created_at, q.job_id) < (c, id))));
+END $$ LANGUAGE plpgsql STABLE;
