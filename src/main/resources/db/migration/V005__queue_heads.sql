@@ -81,3 +81,73 @@ BEGIN
     AND q.provider = 'local' AND q.job_type <> 'sweep'
     AND (q.priority > p OR (q.priority = p AND (q.created_at, q.job_id) < (c, id))));
 END $$ LANGUAGE plpgsql STABLE;
+
+-- Submissions are now written in groups that span users, and a claim starts several users' jobs in
+-- one statement, so two statements may touch the same counter rows in different orders. The counter
+-- triggers of V002 now apply their rows in key order, so they can never deadlock each other (the
+-- bodies are V002's, with ORDER BY added).
+CREATE OR REPLACE FUNCTION job_counts_ins() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO job_counts AS c (owner_user_id, status, job_type, provider, archived, n)
+  SELECT owner_user_id, status, job_type, provider, archived, sum(delta) FROM (
+    SELECT owner_user_id, status, job_type, provider, archived_at IS NOT NULL AS archived, 1 AS delta FROM new_rows) x
+  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (owner_user_id, status, job_type, provider, archived) DO UPDATE SET n = c.n + EXCLUDED.n;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION job_counts_del() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO job_counts AS c (owner_user_id, status, job_type, provider, archived, n)
+  SELECT owner_user_id, status, job_type, provider, archived, sum(delta) FROM (
+    SELECT owner_user_id, status, job_type, provider, archived_at IS NOT NULL AS archived, -1 AS delta FROM old_rows) x
+  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (owner_user_id, status, job_type, provider, archived) DO UPDATE SET n = c.n + EXCLUDED.n;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION job_counts_upd() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO job_counts AS c (owner_user_id, status, job_type, provider, archived, n)
+  SELECT owner_user_id, status, job_type, provider, archived, sum(delta) FROM (
+    SELECT owner_user_id, status, job_type, provider, archived_at IS NOT NULL AS archived, -1 AS delta FROM old_rows
+    -- Unchanged rows add -1 and +1 to the same group and drop out in HAVING.
+    UNION ALL SELECT owner_user_id, status, job_type, provider, archived_at IS NOT NULL, 1 FROM new_rows) x
+  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (owner_user_id, status, job_type, provider, archived) DO UPDATE SET n = c.n + EXCLUDED.n;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION job_daily_ins() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO job_daily AS j (day, owner_user_id, job_type, submitted)
+  SELECT (created_at AT TIME ZONE 'UTC')::date, o, job_type, count(*)
+  FROM new_rows, LATERAL (VALUES (owner_user_id), (0::bigint)) AS owners(o)
+  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (day, owner_user_id, job_type) DO UPDATE SET submitted = j.submitted + EXCLUDED.submitted;
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION job_daily_fin() RETURNS trigger AS $$
+BEGIN
+  -- Jobs that moved into a terminal status in this statement (a terminal status never changes again,
+  -- so each job counts once).
+  INSERT INTO job_daily AS j (day, owner_user_id, job_type, success, failed, canceled, run_hist, wait_hist)
+  SELECT day, o, job_type, count(*) FILTER (WHERE status = 'success'), count(*) FILTER (WHERE status = 'failed'),
+         count(*) FILTER (WHERE status = 'canceled'),
+         job_hist(array_agg(rb) FILTER (WHERE rb IS NOT NULL)), job_hist(array_agg(wb) FILTER (WHERE wb IS NOT NULL))
+  FROM (
+    SELECT (n.created_at AT TIME ZONE 'UTC')::date AS day, n.owner_user_id, n.job_type, n.status,
+      CASE WHEN n.started_at IS NOT NULL AND n.finished_at IS NOT NULL
+        THEN job_hist_bucket(extract(epoch FROM n.finished_at - n.started_at)) END AS rb,
+      CASE WHEN n.started_at IS NOT NULL AND n.finished_at IS NOT NULL
+        THEN job_hist_bucket(extract(epoch FROM n.started_at - n.created_at)) END AS wb
+    FROM new_rows n JOIN old_rows o ON o.job_id = n.job_id
+    WHERE o.status NOT IN ('success', 'failed', 'canceled') AND n.status IN ('success', 'failed', 'canceled')
+  ) f, LATERAL (VALUES (owner_user_id), (0::bigint)) AS owners(o)
+  GROUP BY day, o, job_type ORDER BY day, o, job_type
+  ON CONFLICT (day, owner_user_id, job_type) DO UPDATE SET
+    success = j.success + EXCLUDED.success, failed = j.failed + EXCLUDED.failed, canceled = j.canceled + EXCLUDED.canceled,
+    run_hist = int_array_add(j.run_hist, EXCLUDED.run_hist), wait_hist = int_array_add(j.wait_hist, EXCLUDED.wait_hist);
+  RETURN NULL;
+END $$ LANGUAGE plpgsql;

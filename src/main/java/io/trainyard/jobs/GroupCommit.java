@@ -66,22 +66,37 @@ final class GroupCommit<T, R> {
       }
       return;
     }
-    write.apply(items).onComplete(ar -> {
-      if (ar.succeeded()) {
-        int at = 0;
-        for (Request<T, R> r : group) {
-          List<R> mine = List.copyOf(ar.result().subList(at, at + r.items().size()));
-          at += r.items().size();
-          complete(r, Future.succeededFuture(mine));
-        }
-      } else if (group.size() == 1) {
-        complete(group.get(0), Future.failedFuture(ar.cause()));
-      } else {
-        group.forEach(r -> write.apply(r.items()).onComplete(alone -> complete(r, alone)));
+    Future<List<R>> written;
+    try {
+      written = write.apply(items);
+    } catch (RuntimeException e) {
+      written = Future.failedFuture(e);
+    }
+    written.onComplete(ar -> {
+      try {
+        answer(group, ar);
+      } finally {
+        // Released whatever happened above: a stuck flag would stall every later submission.
+        writing.set(false);
+        drain();
       }
-      writing.set(false);
-      drain();
     });
+  }
+
+  private void answer(List<Request<T, R>> group, AsyncResult<List<R>> ar) {
+    if (ar.succeeded() && ar.result().size() == group.stream().mapToInt(r -> r.items().size()).sum()) {
+      int at = 0;
+      for (Request<T, R> r : group) {
+        List<R> mine = new ArrayList<>(ar.result().subList(at, at + r.items().size()));
+        at += r.items().size();
+        complete(r, Future.succeededFuture(mine));
+      }
+    } else if (group.size() == 1) {
+      complete(group.get(0), ar.succeeded() ? Future.failedFuture(new IllegalStateException("write answered "
+          + ar.result().size() + " results for " + group.get(0).items().size() + " items")) : Future.failedFuture(ar.cause()));
+    } else {
+      group.forEach(r -> write.apply(r.items()).onComplete(alone -> complete(r, alone)));
+    }
   }
 
   private void complete(Request<T, R> r, AsyncResult<List<R>> result) {
