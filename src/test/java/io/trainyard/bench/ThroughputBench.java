@@ -632,7 +632,12 @@ public final class ThroughputBench {
     String ratio = have && baseNs != Long.MIN_VALUE && baseNs > 0 ? ratio((double) tyNs / baseNs) : "-";
     String target = maxMs == null ? "-" : "<= " + maxMs + " ms";
     String met = maxMs == null || !have ? "-" : tyNs <= maxMs * 1_000_000L ? "yes" : "NO";
-    return new Row(figure, ms(tyNs) + " ms", ms(baseNs) + " ms", ratio, target, met);
+    return new Row(figure, fine(tyNs), fine(baseNs), ratio, target, met);
+  }
+
+  /** Milliseconds, with two decimals below 1 ms (a local commit takes ~0.05 ms). */
+  private static String fine(long ns) {
+    return ns != Long.MIN_VALUE && ns < 1_000_000 ? String.format(Locale.ROOT, "%.2f ms", ns / 1e6) : ms(ns) + " ms";
   }
 
   private static String ratio(double r) {
