@@ -1,18 +1,16 @@
 package io.trainyard.bench;
 
 import io.trainyard.app.AppConfig;
+import io.trainyard.bench.BenchSupport.LongList;
 import io.trainyard.testing.Api;
 import io.trainyard.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +27,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.stream.Stream;
+
+import static io.trainyard.bench.BenchSupport.loadavg;
+import static io.trainyard.bench.BenchSupport.ms;
+import static io.trainyard.bench.BenchSupport.pct;
+import static io.trainyard.bench.BenchSupport.progress;
 
 /**
  * Push latency benchmark (a benchmark, not a test: it prints figures and asserts nothing).
@@ -43,12 +45,14 @@ import java.util.stream.Stream;
  *   that time, one sample per job per client;</li>
  *   <li><b>log</b>: a job program ({@code jobs/bench_log.sh}) appends {@code tick <n> <ns>} lines; latency
  *   = arrival of the {@code job_log} event on {@code jobs.log.<job_id>} carrying the line minus the
- *   line's stamp, one sample per line per client.</li>
+ *   line's stamp, one sample per line per client;</li>
+ *   <li><b>bridge</b> (optional, {@code --scenarios=...,bridge}): the floor under both, markers published
+ *   straight onto the node's event bus on the clients' address; latency = arrival minus the stamp taken
+ *   just before the publish.</li>
  * </ul>
  * Each with 1 client and with {@code --clients} (100). Bounded by {@code --deadline-s}; loopback only.
  */
 public final class PushBench {
-  private static final long T0 = System.nanoTime();
   private static final String LOAD_AT_START = loadavg();
 
   private PushBench() {
@@ -65,60 +69,59 @@ public final class PushBench {
     int logLines = 250;
     int logIntervalMs = 25;
     long batchMs = -1;
+    int bridgeMarkers = 200;
+    int bridgeIntervalMs = 20;
     int deadlineS = 170;
     String scenarios = "exit,log";
   }
 
-  /** One row of the table. */
-  record Result(String scenario, int clients, int events, long[] samplesNs, List<String> notes) {
+  /** One row of the table; {@code key} names the scenario in short (exit, log, bridge). */
+  record Result(String key, String scenario, int clients, int events, long[] samplesNs, List<String> notes) {
   }
 
   public static void main(String[] args) throws Exception {
     Opts o = parse(args);
-    // The embedded PostgreSQL's and Vert.x's INFO chatter would bury the table; warnings still show.
-    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-    for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
-      h.setLevel(java.util.logging.Level.WARNING);
+    BenchSupport.quietLogs();
+    BenchSupport.watchdog("PushBench", o.deadlineS);
+    Run run = run(o);
+    if (!run.results().isEmpty()) {
+      print(run.results(), o, String.valueOf(run.batchMs()));
     }
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(o.deadlineS * 1000L);
-      } catch (InterruptedException e) {
-        return;
-      }
-      System.err.printf(Locale.ROOT, "PushBench: still running after the %d s deadline; aborting%n", o.deadlineS);
-      System.exit(3);
-    }, "push-bench-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
-    ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "push-bench-pinger");
-      t.setDaemon(true);
-      return t;
-    });
-    List<PushClient> live = new CopyOnWriteArrayList<>();
-    pinger.scheduleAtFixedRate(() -> live.forEach(c -> {
-      try {
-        c.ping();
-      } catch (RuntimeException ignored) {
-        // a closed client
-      }
-    }), 4, 4, TimeUnit.SECONDS);
+    System.out.flush();
+    System.exit(run.failed() ? 1 : 0);
+  }
 
+  /** What {@link #run} measured; {@code failed} when a scenario broke off (the results so far are kept). */
+  record Run(List<Result> results, long batchMs, boolean failed) {
+  }
+
+  /**
+   * Runs the selected scenarios, each half on a node of its own that is stopped afterwards. Also the
+   * entry point of {@link ThroughputBench}, which prints these results beside its own.
+   */
+  static Run run(Opts o) {
+    List<PushClient> live = new CopyOnWriteArrayList<>();
+    ScheduledExecutorService pinger = BenchSupport.pinger(live);
     List<Result> results = new ArrayList<>();
     long batchMs = o.batchMs;
-    int exitCode = 0;
+    boolean failed = false;
     try {
-      if (o.scenarios.contains("exit")) {
+      if (o.scenarios.contains("exit") || o.scenarios.contains("bridge")) {
         progress("starting a node (jobs.types.train = bench_exit.sh) on the shared embedded PostgreSQL");
         TestServer exitServer = TestServer.start(c -> tweak(c, o, "bench_exit.sh", o.holdMs));
         batchMs = AppConfig.section(exitServer.conf(), "logs").getLong("batch_ms", 150L);
         try {
           Api user = exitServer.user("bench", "parallel");
-          results.add(exitScenario(exitServer, user, 1, o.exitJobs, o, live));
-          results.add(exitScenario(exitServer, user, o.clients, o.exitJobsMany, o, live));
+          if (o.scenarios.contains("exit")) {
+            results.add(exitScenario(exitServer, user, 1, o.exitJobs, o, live));
+            results.add(exitScenario(exitServer, user, o.clients, o.exitJobsMany, o, live));
+          }
+          if (o.scenarios.contains("bridge")) {
+            results.add(bridgeScenario(exitServer, user, 1, o, live));
+            results.add(bridgeScenario(exitServer, user, o.clients, o, live));
+          }
         } finally {
-          stop(exitServer);
+          BenchSupport.stop(exitServer);
         }
       }
       if (o.scenarios.contains("log")) {
@@ -130,19 +133,17 @@ public final class PushBench {
           results.add(logScenario(logServer, user, 1, o, live));
           results.add(logScenario(logServer, user, o.clients, o, live));
         } finally {
-          stop(logServer);
+          BenchSupport.stop(logServer);
         }
       }
     } catch (Exception | AssertionError e) {
       System.err.println("PushBench failed: " + e);
       e.printStackTrace();
-      exitCode = 1;
+      failed = true;
+    } finally {
+      pinger.shutdownNow();
     }
-    if (!results.isEmpty()) {
-      print(results, o, String.valueOf(batchMs));
-    }
-    System.out.flush();
-    System.exit(exitCode);
+    return new Run(results, batchMs, failed);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -282,7 +283,7 @@ public final class PushBench {
         notes.add("missing arrivals " + missing + ", jobs not successful " + bad + ", err frames " + errs.get());
       }
       progress(label + ": done (" + samples.size() + " samples)");
-      return new Result("exit -> job_status_changed", n, events, samples.sorted(), notes);
+      return new Result("exit", "exit -> job_status_changed", n, events, samples.sorted(), notes);
     } finally {
       disconnect(clients, live);
     }
@@ -395,7 +396,65 @@ public final class PushBench {
             + ticks + " of " + (long) o.logLines * n + ", err frames " + errs.get());
       }
       progress(label + ": done (" + all.size() + " samples)");
-      return new Result("log line -> job_log", n, tickEvents / n, all.sorted(), notes);
+      return new Result("log", "log line -> job_log", n, tickEvents / n, all.sorted(), notes);
+    } finally {
+      disconnect(clients, live);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // (c) the bridge alone: a publish on the node's event bus -> client arrival
+
+  /**
+   * The floor under both figures above: markers published straight onto the node's event bus on the
+   * clients' address, stamped just before the publish, so nothing but the bridge (and, with many
+   * clients, its fan-out) lies between the stamp and the arrival.
+   */
+  private static Result bridgeScenario(TestServer server, Api user, int n, Opts o, List<PushClient> live)
+      throws Exception {
+    String label = "bridge/" + n;
+    String address = "jobs.user." + user.userId();
+    LongList samples = new LongList();
+    CountDownLatch[] seen = new CountDownLatch[n];
+    for (int i = 0; i < n; i++) {
+      seen[i] = new CountDownLatch(1);
+    }
+    CountDownLatch arrived = new CountDownLatch(o.bridgeMarkers * n);
+    PushClient.Sink sink = (c, at, f) -> {
+      if (!"rec".equals(f.getString("type")) || !(f.getValue("body") instanceof JsonObject b)
+          || !"bench_marker".equals(b.getString("type"))) {
+        return;
+      }
+      seen[c.index].countDown();
+      if (b.getInteger("seq") >= 0) {
+        samples.add(at - b.getLong("ns"));
+        arrived.countDown();
+      }
+    };
+    List<PushClient> clients = connect(server, user, n, sink, address, live);
+    try {
+      // Registration completes asynchronously: publish warm-up markers until every client gets them.
+      long until = System.nanoTime() + 30_000_000_000L;
+      for (CountDownLatch s : seen) {
+        while (!s.await(50, TimeUnit.MILLISECONDS)) {
+          if (System.nanoTime() > until) {
+            throw new IllegalStateException(label + ": warm-up markers never reached every client");
+          }
+          server.publish(address, new JsonObject().put("type", "bench_marker").put("seq", -1).put("ns", PushClient.wallNs()));
+        }
+      }
+      progress(label + ": " + n + " client(s) registered; publishing " + o.bridgeMarkers + " markers, one every "
+          + o.bridgeIntervalMs + " ms");
+      for (int i = 0; i < o.bridgeMarkers; i++) {
+        server.publish(address, new JsonObject().put("type", "bench_marker").put("seq", i).put("ns", PushClient.wallNs()));
+        Thread.sleep(o.bridgeIntervalMs);
+      }
+      boolean all = arrived.await(30, TimeUnit.SECONDS);
+      List<String> notes = new ArrayList<>();
+      notes.add(String.format(Locale.ROOT, "%d markers published on %s, one every %d ms%s", o.bridgeMarkers, address,
+          o.bridgeIntervalMs, all ? "" : "; missing arrivals " + arrived.getCount()));
+      progress(label + ": done (" + samples.size() + " samples)");
+      return new Result("bridge", "bus publish -> client", n, o.bridgeMarkers, samples.sorted(), notes);
     } finally {
       disconnect(clients, live);
     }
@@ -403,7 +462,7 @@ public final class PushBench {
 
   // ---------------------------------------------------------------------------------------------------
 
-  private static List<PushClient> connect(TestServer server, Api user, int n, PushClient.Sink sink, String address,
+  static List<PushClient> connect(TestServer server, Api user, int n, PushClient.Sink sink, String address,
                                           List<PushClient> live) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 8));
     try {
@@ -427,7 +486,7 @@ public final class PushBench {
     }
   }
 
-  private static void disconnect(List<PushClient> clients, List<PushClient> live) {
+  static void disconnect(List<PushClient> clients, List<PushClient> live) {
     long closed = clients.stream().filter(PushClient::closed).count();
     if (closed > 0) {
       progress(closed + " client(s) were closed by the server, e.g. " + clients.stream()
@@ -454,27 +513,10 @@ public final class PushBench {
     }
   }
 
-  private static void stop(TestServer server) {
-    Path data = server.dataDir();
-    server.close();
-    try (Stream<Path> walk = Files.walk(data)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temp dir left behind
-    }
-  }
-
   private static void print(List<Result> results, Opts o, String batchMs) {
-    String cpu = "?";
-    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      cpu = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
-    } catch (IOException | RuntimeException ignored) {
-      // not Linux
-    }
     System.out.println();
     System.out.println("PushBench: push latency over the SockJS event-bus bridge (raw websocket clients, loopback)");
-    System.out.printf(Locale.ROOT, "setup: %d cores (%s), Java %s, %s %s%n", Runtime.getRuntime().availableProcessors(), cpu,
-        System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.version"));
+    System.out.println("setup: " + BenchSupport.machine());
     System.out.printf(Locale.ROOT, "       logs.batch_ms=%s; scheduler.parallel_limit=node_capacity=%d; server, embedded PostgreSQL,%n",
         batchMs, Math.max(8, o.inflight));
     System.out.println("       job processes and clients all on this machine (clients in the server's JVM, one HttpClient each)");
@@ -496,35 +538,9 @@ public final class PushBench {
     System.out.println();
     for (Result r : results) {
       for (String note : r.notes()) {
-        System.out.printf(Locale.ROOT, "  %-9s %s%n", r.scenario().startsWith("exit") ? "exit/" + r.clients() : "log/" + r.clients(), note);
+        System.out.printf(Locale.ROOT, "  %-10s %s%n", r.key() + "/" + r.clients(), note);
       }
     }
-  }
-
-  /** The machine's load average: other work on it shows up in the tails. */
-  private static String loadavg() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "?";
-    }
-  }
-
-  private static long pct(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return Long.MIN_VALUE;
-    }
-    int i = (int) Math.ceil(q * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-  }
-
-  private static String ms(long ns) {
-    return ns == Long.MIN_VALUE ? "-" : String.format(Locale.ROOT, "%.1f", ns / 1e6);
-  }
-
-  private static void progress(String msg) {
-    System.err.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - T0) / 1e9, msg);
   }
 
   private static Opts parse(String[] args) {
@@ -542,8 +558,10 @@ public final class PushBench {
               --log-lines=250        tick lines of the log job (one sample per line per client)
               --log-interval-ms=25   pause between tick lines
               --batch-ms=N           override logs.batch_ms (default: as configured)
+              --bridge-markers=200   markers of the bridge scenario (one sample per marker per client)
+              --bridge-interval-ms=20 pause between markers (100 clients: 5,000 frames/s)
               --deadline-s=170       abort the whole run after this long
-              --scenarios=exit,log   which halves to run""");
+              --scenarios=exit,log   which scenarios to run: exit, log, bridge (the floor under both)""");
         System.exit(0);
       }
       String[] kv = a.replaceFirst("^--", "").split("=", 2);
@@ -561,49 +579,13 @@ public final class PushBench {
         case "log-lines" -> o.logLines = (int) v;
         case "log-interval-ms" -> o.logIntervalMs = (int) v;
         case "batch-ms" -> o.batchMs = v;
+        case "bridge-markers" -> o.bridgeMarkers = (int) v;
+        case "bridge-interval-ms" -> o.bridgeIntervalMs = (int) v;
         case "deadline-s" -> o.deadlineS = (int) v;
         case "scenarios" -> o.scenarios = kv[1];
         default -> throw new IllegalArgumentException("unknown option --" + kv[0] + " (see --help)");
       }
     }
     return o;
-  }
-
-  /** A growable array of longs. */
-  static final class LongList {
-    private long[] a = new long[64];
-    private int n;
-
-    void add(long v) {
-      if (n == a.length) {
-        a = Arrays.copyOf(a, n * 2);
-      }
-      a[n++] = v;
-    }
-
-    void addAll(LongList o) {
-      for (int i = 0; i < o.n; i++) {
-        add(o.a[i]);
-      }
-    }
-
-    int size() {
-      return n;
-    }
-
-    long[] sorted() {
-      long[] s = Arrays.copyOf(a, n);
-      Arrays.sort(s);
-      return s;
-    }
-
-    long pct(double q) {
-      return PushBench.pct(sorted(), q);
-    }
-
-    long max() {
-      long[] s = sorted();
-      return s.length == 0 ? Long.MIN_VALUE : s[s.length - 1];
-    }
   }
 }
