@@ -235,6 +235,35 @@ class StartDecisionsTest {
     assertEquals(JobStatus.FAILED, late.status(), "a job submitted after its dependency failed fails at once");
   }
 
+  @Test
+  void aThousandWakesAtOnceCostAFewPassesAndStillStartWhatCanStart() throws Exception {
+    long owner = users("wakes", "parallel", 1).get(0);
+    String node = "node-wakes";
+    String deployment = await(VERTX.deployVerticle(new SchedulerVerticle(new JobRepository(db.pool(), LIMITS), ledger,
+        node, 600_000)));
+    try {
+      JsonObject before = Await.until("the first pass", Duration.ofSeconds(10), () -> stats(node),
+          st -> st.getLong("passes") >= 1);
+      queue(owner, 0, 10);
+      VERTX.runOnContext(v -> {
+        for (int i = 0; i < 1000; i++) {
+          VERTX.eventBus().send(SchedulerApi.WAKE, null);
+        }
+      });
+      JsonObject after = Await.until("the wakes are taken and three jobs started", Duration.ofSeconds(30),
+          () -> stats(node), st -> st.getLong("wakes") >= before.getLong("wakes") + 1000 && st.getLong("started") == 3);
+      long passes = after.getLong("passes") - before.getLong("passes");
+      assertTrue(passes >= 1 && passes <= 10, "1,000 wakes coalesce into a few passes: " + passes);
+      assertEquals(3, runningOf(owner));
+    } finally {
+      await(VERTX.undeploy(deployment));
+    }
+  }
+
+  private static JsonObject stats(String node) throws Exception {
+    return await(VERTX.eventBus().<JsonObject>request(SchedulerApi.stats(node), null)).body();
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** Every committed state: no user above its limit, no node above its capacity. */
