@@ -654,8 +654,8 @@ public final class ThroughputBench {
     System.out.println("ThroughputBench: a real in-process node on the shared embedded PostgreSQL, loopback"
         + (o.quick ? " (--quick: smaller counts)" : ""));
     System.out.println("setup: " + BenchSupport.machine());
-    System.out.println("       PostgreSQL: " + pgSettings + " (the test database; a production node's embedded one "
-        + "runs fsync and synchronous_commit on)");
+    System.out.println("       PostgreSQL: " + pgSettings + (Boolean.getBoolean(io.trainyard.testing.SharedPostgres.DURABLE)
+        ? " (durable, as a production node's embedded one)" : " (the test database's settings, not durable: run via scripts/bench-throughput)"));
     System.out.printf(Locale.ROOT, "       submissions: %d connections, %.0f s per level after %.0f s warm-up; process jobs: %d per run; "
         + "idle cycles: %d%n", CONNECTIONS, o.seconds, o.warmupSeconds, o.processJobs, o.latencySamples);
     System.out.printf(Locale.ROOT, "       load average (1/5/15 min) at start %s, at end %s%n", LOAD_AT_START, BenchSupport.loadavg());

@@ -16,6 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * never see each other's rows. Servers reach it through TRAINYARD_DB_URL, the external-database path.
  */
 public final class SharedPostgres {
+  /**
+   * System property: when true, the shared PostgreSQL flushes every commit (fsync and synchronous
+   * commit on), as a production node's does; tests leave it off for speed, benchmarks turn it on.
+   */
+  public static final String DURABLE = "trainyard.pg.durable";
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static EmbeddedPostgres pg;
 
@@ -25,11 +30,16 @@ public final class SharedPostgres {
   private static synchronized EmbeddedPostgres pg() {
     if (pg == null) {
       try {
-        pg = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
             .setDataDirectory(Files.createTempDirectory("trainyard-test-pg"))
             .setCleanDataDirectory(true)
-            .setServerConfig("max_connections", "300")
-            .start();
+            .setServerConfig("max_connections", "300");
+        if (Boolean.getBoolean(DURABLE)) {
+          // Benchmarks measure against a PostgreSQL that keeps what it acknowledges, as a real node's does.
+          builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+              .setServerConfig("full_page_writes", "on");
+        }
+        pg = builder.start();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
