@@ -77,4 +77,26 @@ public record Job(
         .put("cost_usd", costUsd)
         .put("hardware", hardware);
   }
+
+  /**
+   * The inverse of {@link #toJson()}, for a record handed between verticles (a claim to its
+   * supervisor) so the receiver need not read the row again.
+   */
+  public static Job fromJson(JsonObject j) {
+    return new Job(j.getString("job_id"), JobType.of(j.getString("job_type")), j.getString("provider"),
+        JobStatus.of(j.getString("status")), j.getLong("owner_user_id"), j.getJsonObject("params"),
+        j.getInteger("priority"), j.getString("depends_on"), j.getString("parent_id"), j.getBoolean("cancel_requested"),
+        time(j, "created_at"), time(j, "started_at"), time(j, "finished_at"), time(j, "updated_at"), time(j, "archived_at"),
+        j.getInteger("pid"), j.getString("node_id"), j.getInteger("exit_code"), j.getString("error"),
+        j.getString("log_path"), j.getString("artifacts_dir"),
+        j.getString("stage"), j.getDouble("progress"), j.getLong("eta_seconds"), j.getString("last_log"),
+        j.getLong("queue_position"), j.getString("waiting_reason"),
+        j.getString("model_id"), j.getString("result_id"), j.getJsonObject("result_summary"),
+        j.getString("external_id"), j.getDouble("cost_usd"), j.getString("hardware"));
+  }
+
+  private static OffsetDateTime time(JsonObject j, String key) {
+    String v = j.getString(key);
+    return v == null ? null : OffsetDateTime.parse(v);
+  }
 }

@@ -93,7 +93,7 @@ public final class SchedulerVerticle extends VerticleBase {
         .onSuccess(claim -> {
           started += claim.started().size();
           claim.started().forEach(job ->
-              vertx.eventBus().send(SupervisorApi.start(nodeId), new JsonObject().put("job_id", job.id())));
+              vertx.eventBus().send(SupervisorApi.start(nodeId), new JsonObject().put("job_id", job.id()).put("job", job.toJson())));
         })
         .onFailure(err -> {
           failedPasses++;

@@ -2,14 +2,18 @@ package io.trainyard.supervisor;
 
 /**
  * Event-bus contract of {@link SupervisorVerticle}. Addresses are per node, because only the node
- * that spawned a process can wait on it and signal it. Every body is {@code {"job_id": "..."}}.
+ * that spawned a process can wait on it and signal it. Every body is {@code {"job_id": "..."}}
+ * (start may add the record).
  * Replies are {@code {"job_id"}}; failure code 404 when the job is unknown.
  */
 public final class SupervisorApi {
   private SupervisorApi() {
   }
 
-  /** Spawn the claimed (status running, this node) job's program. Send, no reply. */
+  /**
+   * Spawn the claimed (status running, this node) job's program. Send, no reply. The body may carry
+   * the claimed record as {@code job} (as the scheduler sends it), which spares a read of the row.
+   */
   public static String start(String nodeId) {
     return "supervisor." + nodeId + ".start";
   }

@@ -68,7 +68,7 @@ public final class SupervisorVerticle extends VerticleBase {
   public Future<?> start() {
     var bus = vertx.eventBus();
     List<Future<?>> live = List.of(
-        bus.<JsonObject>consumer(SupervisorApi.start(nodeId), m -> startJob(m.body().getString("job_id"))).completion(),
+        bus.<JsonObject>consumer(SupervisorApi.start(nodeId), m -> startJob(m.body())).completion(),
         bus.<JsonObject>consumer(SupervisorApi.cancel(nodeId), m -> stop(m, false)).completion(),
         bus.<JsonObject>consumer(SupervisorApi.kill(nodeId), m -> stop(m, true)).completion(),
         bus.<JsonObject>consumer(SupervisorApi.settle(nodeId), this::settle).completion());
@@ -112,32 +112,41 @@ public final class SupervisorVerticle extends VerticleBase {
     }, false)).compose(reason -> ledger.finish(job.id(), JobStatus.CANCELED, null, reason, null)).mapEmpty();
   }
 
-  private void startJob(String jobId) {
+  private void startJob(JsonObject request) {
+    String jobId = request.getString("job_id");
     if (tracked.containsKey(jobId) || !starting.add(jobId)) {
       return;
     }
-    jobs.find(jobId, null).compose(found -> {
+    // The claim's own record, when it came along, is as fresh as a read: the row became running on
+    // this node in the claim's transaction, and a cancel since then is seen when the pid is recorded.
+    Future<Optional<Job>> claimed = request.getJsonObject("job") != null
+        ? Future.succeededFuture(Optional.of(Job.fromJson(request.getJsonObject("job")))) : jobs.find(jobId, null);
+    claimed.compose(found -> {
       if (found.isEmpty() || found.get().status() != JobStatus.RUNNING || !nodeId.equals(found.get().nodeId())) {
         return Future.succeededFuture();
       }
       Job job = found.get();
-      return vertx.executeBlocking(() -> launcher.launch(job), false)
-          .compose(proc -> {
+      return vertx.executeBlocking(() -> {
+            Process proc = launcher.launch(job);
+            return new Spawned(proc, ProcessGroup.startTicks(proc.pid()).orElse(-1L));
+          }, false)
+          .compose(spawned -> {
+            Process proc = spawned.process();
             Tracked t = new Tracked(job, proc.pid());
             tracked.put(jobId, t);
             var ctx = vertx.getOrCreateContext();
             proc.onExit().whenComplete((p, err) -> ctx.runOnContext(x -> onExit(t, p.exitValue())));
-            return vertx.executeBlocking(() -> ProcessGroup.startTicks(proc.pid()).orElse(-1L), false)
-                .compose(ticks -> ledger.spawned(jobId, proc.pid(), ticks))
-                .map(cancel -> {
-                  vertx.eventBus().send(LogsApi.watch(nodeId), new JsonObject().put("job_id", jobId)
-                      .put("owner_user_id", job.ownerId()).put("log_path", job.logPath())
-                      .put("started_at", Times.iso(job.startedAt())));
-                  if (cancel.isEmpty() || cancel.get()) {
-                    beginStop(t, false); // canceled or deleted while it was being spawned
-                  }
-                  return null;
-                });
+            // Sent before anything else can happen to the job, so the follower's unwatch (on exit) can
+            // never overtake its watch: bus messages between two verticles keep their order.
+            vertx.eventBus().send(LogsApi.watch(nodeId), new JsonObject().put("job_id", jobId)
+                .put("owner_user_id", job.ownerId()).put("log_path", job.logPath())
+                .put("started_at", Times.iso(job.startedAt())));
+            return ledger.spawned(jobId, proc.pid(), spawned.startTicks()).map(cancel -> {
+              if (cancel.isEmpty() || cancel.get()) {
+                beginStop(t, false); // canceled or deleted while it was being spawned
+              }
+              return null;
+            });
           }, err -> ledger.finish(jobId, JobStatus.FAILED, null, "could not start the job program: " + err.getMessage(),
               null).mapEmpty());
     }).onComplete(ar -> {
@@ -146,6 +155,10 @@ public final class SupervisorVerticle extends VerticleBase {
         LOG.log(Level.WARNING, "starting job " + jobId + " failed", ar.cause());
       }
     });
+  }
+
+  /** A spawned process with its start time (which tells it from a later process reusing its pid). */
+  private record Spawned(Process process, long startTicks) {
   }
 
   private void stop(Message<JsonObject> msg, boolean now) {

@@ -61,6 +61,7 @@ class JobLedgerTest {
     assertEquals(job.id(), event.getJsonObject("job").getString("job_id"));
     assertTrue(event.getJsonObject("job").getLong("queue_position") >= 1, "the queued event shows the queue place");
     assertEquals(wakes + 1, WAKES.get());
+    assertEquals(job.toJson(), Job.fromJson(job.toJson()).toJson(), "a record survives being handed on as JSON");
   }
 
   @Test
