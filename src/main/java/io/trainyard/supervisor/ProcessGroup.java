@@ -1,7 +1,6 @@
 package io.trainyard.supervisor;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,21 +44,73 @@ public final class ProcessGroup {
     return now.isPresent() && ticks != null && now.getAsLong() == ticks;
   }
 
-  /** Live (non-zombie) members of a process group. */
+  /**
+   * Live (non-zombie) members of a process group. Runs on every job exit, so it reads each
+   * {@code /proc/<pid>/stat} into one reused buffer and parses only the two fields it needs, instead
+   * of building strings and paths per process.
+   */
   public static List<Long> members(long pgid) {
     List<Long> out = new ArrayList<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
-      for (Path dir : dirs) {
-        long pid = Long.parseLong(dir.getFileName().toString());
-        String[] f = stat(pid);
-        if (f != null && f.length > 2 && !"Z".equals(f[0]) && !"X".equals(f[0]) && Long.parseLong(f[2]) == pgid) {
-          out.add(pid);
-        }
+    String[] entries = PROC.toFile().list();
+    if (entries == null) {
+      throw new java.io.UncheckedIOException(new IOException("cannot list /proc"));
+    }
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1024);
+    for (String name : entries) {
+      if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+        continue;
       }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      buf.clear();
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(PROC.resolve(name).resolve("stat"))) {
+        ch.read(buf);
+      } catch (IOException | RuntimeException e) {
+        continue; // the process ended meanwhile
+      }
+      if (groupOf(buf.array(), buf.position()) == pgid) {
+        out.add(Long.parseLong(name));
+      }
     }
     return out;
+  }
+
+  /**
+   * The process group from the bytes of a stat file, or -1 for a zombie, a dead process or an
+   * unreadable line. Fields after the command name (which may hold spaces and ')'): state, ppid, pgrp.
+   */
+  static long groupOf(byte[] stat, int length) {
+    int close = -1;
+    for (int i = length - 1; i >= 0; i--) {
+      if (stat[i] == ')') {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0 || close + 2 >= length) {
+      return -1;
+    }
+    byte state = stat[close + 2];
+    if (state == 'Z' || state == 'X') {
+      return -1;
+    }
+    int field = 0;
+    long value = 0;
+    boolean inNumber = false;
+    for (int i = close + 3; i < length; i++) {
+      byte c = stat[i];
+      if (c == ' ') {
+        if (inNumber && ++field == 2) {
+          return value;
+        }
+        inNumber = false;
+        value = 0;
+      } else if (c >= '0' && c <= '9') {
+        inNumber = true;
+        value = value * 10 + (c - '0');
+      } else if (c != '-') {
+        return -1;
+      }
+    }
+    return -1;
   }
 
   /** Sends a signal ("TERM", "KILL") to every process of the group at once. */

@@ -1,0 +1,53 @@
+package io.trainyard.supervisor;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reading process groups from /proc, against real processes. */
+class ProcessGroupTest {
+
+  @Test
+  void theGroupIsReadAfterACommandNameWithSpacesAndParentheses() {
+    assertEquals(4242, group("17 (a) b (c)) S 1 4242 4242 0 -1 4194560"));
+    assertEquals(-1, group("17 (defunct) Z 1 4242 4242 0"), "a zombie is no member");
+    assertEquals(-1, group("17 (cut"), "an unreadable line is no member");
+  }
+
+  @Test
+  void aSpawnedSessionAndItsChildAreMembersUntilTheyExit() throws Exception {
+    Process leader = new ProcessBuilder("setsid", "sh", "-c", "sleep 30 & wait").start();
+    long pgid = leader.pid();
+    Await.members(pgid, 2);
+    assertTrue(ProcessGroup.members(pgid).contains(pgid), "the leader is a member of its own group");
+    ProcessGroup.signal(pgid, "KILL");
+    assertTrue(leader.waitFor(10, TimeUnit.SECONDS));
+    Await.members(pgid, 0);
+  }
+
+  @Test
+  void thisJvmIsFoundInItsOwnGroup() throws Exception {
+    String self = Files.readString(Path.of("/proc/self/stat"));
+    long pgid = group(self);
+    assertTrue(ProcessGroup.members(pgid).contains(ProcessHandle.current().pid()));
+  }
+
+  private static long group(String stat) {
+    byte[] b = stat.getBytes(StandardCharsets.US_ASCII);
+    return ProcessGroup.groupOf(b, b.length);
+  }
+
+  /** Waits on /proc rather than sleeping. */
+  private static final class Await {
+    static void members(long pgid, int n) {
+      io.trainyard.testing.Await.until("group " + pgid + " has " + n + " members", java.time.Duration.ofSeconds(10),
+          () -> ProcessGroup.members(pgid).size(), size -> size == n);
+    }
+  }
+}
