@@ -113,10 +113,29 @@ public final class ProcessGroup {
     return -1;
   }
 
-  /** Sends a signal ("TERM", "KILL") to every process of the group at once. */
+  /**
+   * Sends a signal ("TERM", "KILL") to every process of the group at once. A group whose only live
+   * member is its leader (most jobs) is signalled from this JVM, which is one system call; a bigger
+   * group takes {@code kill -- -pgid}, as Java cannot signal a group itself. A member forked between
+   * the scan and the signal outlives it, but the exit path stops whatever is left of the group.
+   */
   public static void signal(long pgid, String signal) {
     if (pgid <= 1) {
       throw new IllegalArgumentException("refusing to signal process group " + pgid);
+    }
+    List<Long> live = members(pgid);
+    if (live.isEmpty()) {
+      return;
+    }
+    if (live.size() == 1 && live.get(0) == pgid && ("TERM".equals(signal) || "KILL".equals(signal))) {
+      ProcessHandle.of(pgid).ifPresent(leader -> {
+        if ("KILL".equals(signal)) {
+          leader.destroyForcibly();
+        } else {
+          leader.destroy();
+        }
+      });
+      return;
     }
     try {
       Process kill = new ProcessBuilder("kill", "-s", signal, "--", "-" + pgid)

@@ -32,6 +32,21 @@ class ProcessGroupTest {
   }
 
   @Test
+  void aLoneLeaderAndAWholeTreeBothStopOnTerm() throws Exception {
+    Process alone = new ProcessBuilder("setsid", "sleep", "30").start();
+    Await.members(alone.pid(), 1);
+    ProcessGroup.signal(alone.pid(), "TERM");
+    assertTrue(alone.waitFor(10, TimeUnit.SECONDS));
+    assertEquals(143, alone.exitValue(), "SIGTERM ended it");
+
+    Process tree = new ProcessBuilder("setsid", "sh", "-c", "sleep 30 & sleep 30 & wait").start();
+    Await.members(tree.pid(), 3);
+    ProcessGroup.signal(tree.pid(), "TERM");
+    Await.members(tree.pid(), 0);
+    assertTrue(tree.waitFor(10, TimeUnit.SECONDS));
+  }
+
+  @Test
   void thisJvmIsFoundInItsOwnGroup() throws Exception {
     String self = Files.readString(Path.of("/proc/self/stat"));
     long pgid = group(self);
