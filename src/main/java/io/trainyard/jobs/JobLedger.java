@@ -86,9 +86,10 @@ public final class JobLedger {
     Tuple args = Tuple.tuple().addArrayOfString(ids).addArrayOfString(types).addArrayOfLong(owners).addArrayOfJsonObject(params).addArrayOfInteger(priorities)
         .addArrayOfString(deps).addArrayOfString(parents).addArrayOfString(logs).addArrayOfString(dirs);
     // A queued job's event shows its place in the queue, so the rows are read back (with the queue
-    // columns) inside the same transaction: what is published is what was committed.
+    // columns) inside the same transaction: what is published is what was committed. The read-back
+    // costs one pass per owner and priority, not one per job (see READ_QUEUED).
     return pool.withTransaction(tx -> tx.preparedQuery(LedgerSql.INSERT_QUEUED).execute(args)
-            .compose(x -> tx.preparedQuery(JobRepository.SELECT + " WHERE j.job_id = ANY($1)").execute(Tuple.of(ids))))
+            .compose(x -> tx.preparedQuery(LedgerSql.READ_QUEUED).execute(Tuple.of(ids))))
         .map(rows -> {
           Map<String, Job> byId = new java.util.HashMap<>();
           rows.forEach(r -> byId.put(r.getString("job_id"), JobRows.toJob(r, limits)));

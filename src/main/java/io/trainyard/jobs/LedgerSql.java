@@ -37,6 +37,44 @@ final class LedgerSql {
       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[], $5::int[], $6::text[], $7::text[], $8::text[],
                   $9::text[]) AS n(id, type, owner, params, priority, dep, parent, log, dir)""";
 
+  /**
+   * Newly queued jobs ($1) as {@link JobRepository#SELECT} reads them, queue columns included, at a
+   * cost that does not multiply with the batch: counting each new job's place one by one made reading
+   * back 1,000 jobs behind a long queue take seconds. Here a job's place is computed per group of
+   * the batch (owner and priority, usually one): the owner's queued jobs that start before the
+   * group's first new job are counted once ({@code ahead}; materialized so the counts are not rerun
+   * per row), and from that job on the group's queue (the new jobs, and any a concurrent submission
+   * slipped in) is ranked in start order. Running counts are computed once.
+   */
+  static final String READ_QUEUED = """
+      WITH fresh AS (SELECT * FROM jobs WHERE job_id = ANY($1)),
+      groups AS (
+        SELECT owner_user_id, priority, min(created_at) AS since FROM fresh
+        WHERE status = 'queued' AND provider = 'local' AND job_type <> 'sweep' GROUP BY owner_user_id, priority),
+      ahead AS MATERIALIZED (
+        SELECT g.owner_user_id, g.priority, g.since,
+          (SELECT count(*) FROM jobs q WHERE q.owner_user_id = g.owner_user_id AND q.priority > g.priority
+             AND q.status = 'queued' AND q.provider = 'local' AND q.job_type <> 'sweep')
+          + (SELECT count(*) FROM jobs q WHERE q.owner_user_id = g.owner_user_id AND q.priority = g.priority
+             AND q.created_at < g.since AND q.status = 'queued' AND q.provider = 'local' AND q.job_type <> 'sweep') AS n
+        FROM groups g),
+      ranked AS (
+        SELECT q.job_id, a.n + row_number() OVER (PARTITION BY q.owner_user_id, q.priority ORDER BY q.created_at, q.job_id) AS pos
+        FROM ahead a JOIN jobs q ON q.owner_user_id = a.owner_user_id AND q.priority = a.priority AND q.created_at >= a.since
+        WHERE q.status = 'queued' AND q.provider = 'local' AND q.job_type <> 'sweep'),
+      running AS (
+        SELECT owner_user_id, count(*) AS n FROM jobs
+        WHERE status = 'running' AND provider = 'local' AND job_type <> 'sweep' GROUP BY owner_user_id)
+      SELECT f.*, u.schedule_mode AS owner_mode,
+        CASE WHEN f.status = 'queued' THEN r.pos END AS queue_position,
+        CASE WHEN f.status = 'queued' THEN coalesce((SELECT c.n FROM running c WHERE c.owner_user_id = f.owner_user_id), 0)
+          END AS user_running,
+        CASE WHEN f.status = 'queued' THEN (SELECT coalesce(sum(c.n), 0) FROM running c)::bigint END AS all_running,
+        CASE WHEN f.status = 'queued' AND f.depends_on IS NOT NULL THEN coalesce(d.status, 'missing') END AS dep_status
+      FROM fresh f JOIN users u ON u.id = f.owner_user_id
+      LEFT JOIN ranked r ON r.job_id = f.job_id
+      LEFT JOIN jobs d ON d.job_id = f.depends_on""";
+
   /** A job whose dependency failed, was canceled or is gone can never start: it fails, saying why. */
   static final String FAIL_DEAD_DEPENDENCIES = """
       UPDATE jobs q SET status = 'failed', finished_at = clock_timestamp(), updated_at = clock_timestamp(),
