@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -233,12 +234,39 @@ public final class Submissions {
         batch.add(newJob(user, p.type(), p.params().copy().mergeIn(combo), p.priority(), p.dependsOn(), parent.jobId()));
       }
     }
-    return vertx.executeBlocking(() -> {
+    return insert(batch).map(created -> created.get(0));
+  }
+
+  /**
+   * Queues the jobs in one transaction while their directories are created beside it (for a batch of
+   * 1,000 the directories take as long as the insert, so they overlap rather than add up); answers
+   * once both are done. If the insert fails, the (still empty) directories are removed again, so a
+   * refused submission leaves nothing behind. A directory that could not be made is no reason to fail
+   * committed jobs: the launcher makes it again before the program starts.
+   */
+  private Future<List<Job>> insert(List<JobLedger.NewJob> batch) {
+    Future<Void> dirs = vertx.executeBlocking(() -> {
       for (JobLedger.NewJob j : batch) {
         Files.createDirectories(paths.jobDir(j.jobId()));
       }
       return null;
-    }, false).compose(x -> ledger.queue(batch)).map(created -> created.get(0));
+    }, false);
+    Future<List<Job>> queued = ledger.queue(batch);
+    return Future.join(dirs, queued).transform(both -> {
+      if (queued.succeeded()) {
+        return queued;
+      }
+      return vertx.executeBlocking(() -> {
+        for (JobLedger.NewJob j : batch) {
+          try {
+            Files.deleteIfExists(paths.jobDir(j.jobId()));
+          } catch (IOException notEmpty) {
+            // Not ours to remove after all; leave it.
+          }
+        }
+        return null;
+      }, false).transform(cleaned -> queued);
+    });
   }
 
   /** A new job with the same type, params and priority (not depends_on), owned by the caller. */
