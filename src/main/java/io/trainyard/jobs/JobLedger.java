@@ -25,7 +25,7 @@ import java.util.function.Function;
  * every guard comes from {@link JobStatus#canMoveTo}; such a transition answers empty.
  *
  * <pre>
- *   queue        (new)     -> queued            submission, sweep, rerun, template
+ *   queue        (new)     -> queued            submission, sweep, rerun, template, batch
  *   claim        queued    -> running | failed  scheduler (failed: its dependency can never succeed)
  *   spawned      running   (pid recorded)       supervisor; answers whether a cancel arrived meanwhile
  *   finish       active    -> success | failed | canceled   supervisor (exit, lost process)

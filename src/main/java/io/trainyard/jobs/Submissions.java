@@ -18,8 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Validated creation of local jobs: train (optionally a sweep), predict, rerun. Every check runs
- * before anything is written, and a sweep's parent and shards are inserted in one transaction.
+ * Validated creation of local jobs: train (optionally a sweep), predict, rerun, and batches of them.
+ * Every check runs before anything is written, and what one request creates (a sweep's parent and
+ * shards, a batch's entries) is inserted in one transaction.
  */
 public final class Submissions {
   /** At most this many shards per sweep; more is a 400 rather than a flood of jobs. */
@@ -91,6 +92,40 @@ public final class Submissions {
 
   public Future<Job> submit(User user, JobType type, JsonObject body) {
     return plan(user, type, body).compose(p -> create(user, p));
+  }
+
+  /**
+   * Validates every entry of a batch (each as its single route would, named {@code jobs[i].field}),
+   * looking up what all of them name together; then creates all of them in one transaction, or,
+   * if any entry is bad, none. Answers the jobs in request order.
+   */
+  public Future<List<Job>> submitBatch(User user, JsonObject body) {
+    List<BatchRequest.Entry> entries;
+    try {
+      entries = BatchRequest.entries(body);
+    } catch (DomainException notABatch) {
+      return Future.failedFuture(notABatch);
+    }
+    List<Draft> drafts = new ArrayList<>(entries.size());
+    for (BatchRequest.Entry e : entries) {
+      drafts.add(e.type() == null ? null : draft(e.type(), e.body()));
+    }
+    return references.load(user, drafts.stream().filter(d -> d != null).toList()).compose(found -> {
+      Validation all = new Validation();
+      List<JobLedger.NewJob> batch = new ArrayList<>(entries.size());
+      for (int i = 0; i < entries.size(); i++) {
+        BatchRequest.Entry e = entries.get(i);
+        e.reportTo(all);
+        Draft d = drafts.get(i);
+        if (d != null) {
+          Plan p = judge(d, found);
+          all.nest(e.name(), d.v());
+          batch.add(newJob(user, p.type(), p.params(), p.priority(), p.dependsOn(), null));
+        }
+      }
+      all.throwIfInvalid();
+      return insert(batch);
+    });
   }
 
   /** The checks that need nothing looked up: types, ranges, unknown fields, sweep axes. */
