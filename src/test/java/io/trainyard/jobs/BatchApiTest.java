@@ -166,6 +166,15 @@ class BatchApiTest {
   }
 
   @Test
+  void aBodyOverOneMebibyteIs413() throws IOException {
+    JsonArray entries = new JsonArray();
+    for (int i = 0; i < BatchRequest.MAX_JOBS; i++) {
+      entries.add(train().put("dataset_id", "d".repeat(1100))); // ~1.2 MB in all
+    }
+    assertNothingCreatedBy(() -> alice.post("/api/jobs/batch", new JsonObject().put("jobs", entries)).problem(413));
+  }
+
+  @Test
   void anotherUsersJobOrModelIsUnknownToABatchAsToASingleSubmission() throws IOException {
     JsonObject alicesJob = alice.awaitStatus(alice.train(new JsonObject()).getString("job_id"), "success");
     String alicesModel = alicesJob.getString("model_id");
