@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +73,7 @@ final class References {
     Future<Found> onDisk = datasetIds.isEmpty() && files.isEmpty()
         ? Future.succeededFuture(new Found(Set.of(), Map.of(), Map.of(), Map.of()))
         : vertx.executeBlocking(() -> {
-          Set<String> present = new java.util.HashSet<>();
+          Set<String> present = new HashSet<>();
           datasetIds.stream().filter(id -> datasets.describe(id).isPresent()).forEach(present::add);
           Map<String, Optional<Path>> confined = new HashMap<>();
           files.forEach(f -> confined.put(f, paths.confinedFile(f)));
