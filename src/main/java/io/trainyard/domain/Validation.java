@@ -13,6 +13,15 @@ public final class Validation {
     return this;
   }
 
+  /**
+   * Adds another request's errors under a prefix, so a part of a larger request is named by where it
+   * sits in it ({@code jobs[3].gene_size}).
+   */
+  public Validation nest(String prefix, Validation part) {
+    part.errors.forEach(e -> add(prefix + "." + e.field(), e.message()));
+    return this;
+  }
+
   public boolean ok() {
     return errors.isEmpty();
   }

@@ -6,11 +6,12 @@ import io.trainyard.jobs.JobFilter;
 import io.trainyard.jobs.JobService;
 import io.trainyard.jobs.JobType;
 import io.trainyard.logs.LogService;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** The local Jobs API: submit, inspect, follow logs, cancel, list, delete, flush. */
+/** The local Jobs API: submit (one or a batch), inspect, follow logs, cancel, list, delete, flush. */
 final class JobRoutes {
   private final JobService jobs;
   private final LogService logs;
@@ -25,6 +26,9 @@ final class JobRoutes {
         jobs.submit(AuthHandler.user(ctx), JobType.TRAIN, Http.jsonBody(ctx)).map(JobRoutes::wrap)));
     router.post("/api/jobs/predict").handler(ctx -> Http.guarded(ctx, () ->
         jobs.submit(AuthHandler.user(ctx), JobType.PREDICT, Http.jsonBody(ctx)).map(JobRoutes::wrap)));
+    router.post("/api/jobs/batch").handler(ctx -> Http.guarded(ctx, () ->
+        jobs.submitBatch(AuthHandler.user(ctx), Http.jsonBody(ctx)).map(created -> new JsonObject()
+            .put("jobs", new JsonArray(created.stream().map(Job::toJson).toList())))));
     router.post("/api/jobs/flush").handler(ctx -> Http.guarded(ctx, () -> {
       String scope = ctx.request().getParam("scope", "active");
       if (!scope.equals("active") && !scope.equals("all")) {

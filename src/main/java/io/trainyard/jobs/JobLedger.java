@@ -24,7 +24,7 @@ import java.util.function.Function;
  * every guard comes from {@link JobStatus#canMoveTo}; such a transition answers empty.
  *
  * <pre>
- *   queue        (new)     -> queued            submission, sweep, rerun, template
+ *   queue        (new)     -> queued            submission, sweep, rerun, template, batch
  *   claim        queued    -> running | failed  scheduler (failed: its dependency can never succeed)
  *   spawned      running   (pid recorded)       supervisor; answers whether a cancel arrived meanwhile
  *   finish       active    -> success | failed | canceled   supervisor (exit, lost process)
@@ -95,7 +95,9 @@ public final class JobLedger {
         .addArrayOfString(deps).addArrayOfString(parents).addArrayOfString(logs).addArrayOfString(dirs);
     boolean checkDependencies = anyDependency;
     // A queued job's event shows its place in the queue, so the rows are read back (with the queue
-    // columns) inside the same transaction: what is published is what was committed.
+    // columns) inside the same transaction: what is published is what was committed. A new job's
+    // position is counted from the back of its queue (queue_position(), migration V005), so the
+    // read-back stays cheap however long the queue is.
     return pool.withTransaction(tx -> tx.preparedQuery(LedgerSql.INSERT_QUEUED).execute(args)
             .compose(x -> checkDependencies ? failDeadAmong(tx, ids) : Future.succeededFuture())
             .compose(x -> tx.preparedQuery(JobRepository.SELECT + " WHERE j.job_id = ANY($1)").execute(Tuple.of(ids))))

@@ -8,7 +8,10 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,19 +50,34 @@ public final class JobRepository {
     return pool;
   }
 
-  /** Ids and statuses along a dependency chain starting at {@code jobId} (at most {@code max} hops). */
-  public Future<List<String>> dependencyChain(String jobId, int max) {
+  /** A job named as a dependency: its type, and the length of its dependency chain (itself included). */
+  public record Dependency(JobType type, int chainLength, boolean cycle) {
+  }
+
+  /**
+   * The jobs among {@code ids} the viewer may see ({@code viewer} null = any owner), each with its
+   * chain followed for at most {@code max} hops. One query for any number of ids, so a batch of
+   * submissions costs one round trip here however many of its entries name a dependency.
+   */
+  public Future<Map<String, Dependency>> dependencies(Collection<String> ids, Long viewer, int max) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
     return pool.preparedQuery("""
-            WITH RECURSIVE chain(job_id, depends_on, depth) AS (
-              SELECT job_id, depends_on, 1 FROM jobs WHERE job_id = $1
+            WITH RECURSIVE chain(start, job_id, depends_on, depth) AS (
+              SELECT job_id, job_id, depends_on, 1 FROM jobs
+              WHERE job_id = ANY($1) AND ($2::bigint IS NULL OR owner_user_id = $2)
               UNION ALL
-              SELECT j.job_id, j.depends_on, c.depth + 1 FROM jobs j JOIN chain c ON j.job_id = c.depends_on
-              WHERE c.depth < $2)
-            SELECT job_id FROM chain ORDER BY depth""")
-        .execute(Tuple.of(jobId, max))
+              SELECT c.start, j.job_id, j.depends_on, c.depth + 1 FROM jobs j JOIN chain c ON j.job_id = c.depends_on
+              WHERE c.depth < $3)
+            SELECT c.start, s.job_type, count(*) AS hops, count(DISTINCT c.job_id) AS distinct_hops
+            FROM chain c JOIN jobs s ON s.job_id = c.start GROUP BY c.start, s.job_type""")
+        .execute(Tuple.of(ids.toArray(new String[0]), viewer, max))
         .map(rows -> {
-          List<String> out = new ArrayList<>();
-          rows.forEach(r -> out.add(r.getString(0)));
+          Map<String, Dependency> out = new HashMap<>();
+          // A chain that meets a job twice is a cycle (it then runs to the hop limit).
+          rows.forEach(r -> out.put(r.getString(0), new Dependency(JobType.of(r.getString(1)),
+              r.getLong(2).intValue(), r.getLong(3) < r.getLong(2))));
           return out;
         });
   }

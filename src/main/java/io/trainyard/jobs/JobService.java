@@ -44,6 +44,11 @@ public final class JobService {
     return submissions.submit(user, type, body);
   }
 
+  /** A batch of train/predict submissions: all created in one transaction, or none. */
+  public Future<List<Job>> submitBatch(User user, JsonObject body) {
+    return submissions.submitBatch(user, body);
+  }
+
   public Submissions submissions() {
     return submissions;
   }

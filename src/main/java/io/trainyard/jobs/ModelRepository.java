@@ -8,6 +8,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** Models registered by successful train jobs. */
@@ -23,6 +26,21 @@ public final class ModelRepository {
     return pool.preparedQuery("SELECT * FROM models WHERE model_id = $1 AND ($2::bigint IS NULL OR owner_user_id = $2)")
         .execute(Tuple.of(modelId, viewer))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
+  }
+
+  /** Paths of the models among {@code ids} the viewer may use ({@code viewer} null = any), in one query. */
+  public Future<Map<String, String>> paths(Collection<String> ids, Long viewer) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return pool.preparedQuery("""
+            SELECT model_id, path FROM models WHERE model_id = ANY($1) AND ($2::bigint IS NULL OR owner_user_id = $2)""")
+        .execute(Tuple.of(ids.toArray(new String[0]), viewer))
+        .map(rows -> {
+          Map<String, String> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getString(0), r.getString(1)));
+          return out;
+        });
   }
 
   public Future<JsonArray> list(Long viewer, int limit, long offset) {

@@ -8,7 +8,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Validated creation of local jobs: train (optionally a sweep), predict, rerun. Every check runs
- * before anything is written, and a sweep's parent and shards are inserted in one transaction.
+ * Validated creation of local jobs: train (optionally a sweep), predict, rerun, and batches of them.
+ * Every check runs before anything is written, and what one request creates (a sweep's parent and
+ * shards, a batch's entries) is inserted in one transaction.
  */
 public final class Submissions {
   /** At most this many shards per sweep; more is a 400 rather than a flood of jobs. */
@@ -27,20 +30,16 @@ public final class Submissions {
   private static final Set<String> SWEEPABLE = Set.of("lr", "batch_size", "epochs", "use_drug_structure");
 
   private final Vertx vertx;
-  private final JobRepository jobs;
   private final JobLedger ledger;
-  private final ModelRepository models;
-  private final DatasetCatalog datasets;
+  private final References references;
   private final JobPaths paths;
   private final int defaultEpochs;
 
   public Submissions(Vertx vertx, JobRepository jobs, JobLedger ledger, ModelRepository models, DatasetCatalog datasets,
                      JobPaths paths, int defaultEpochs) {
     this.vertx = vertx;
-    this.jobs = jobs;
     this.ledger = ledger;
-    this.models = models;
-    this.datasets = datasets;
+    this.references = new References(vertx, jobs, models, datasets, paths);
     this.paths = paths;
     this.defaultEpochs = defaultEpochs;
   }
@@ -69,20 +68,72 @@ public final class Submissions {
     }
   }
 
+  /**
+   * A submission checked as far as it can be without looking anything up, with what it names that
+   * must be looked up (null: nothing to look up). Its errors so far are in {@code v}.
+   */
+  record Draft(JobType type, Validation v, JsonObject params, int priority, String dependsOn,
+               Map<String, List<Object>> sweep, String dataset, String modelId, String modelPath,
+               boolean hasModelId, boolean hasModelPath) {
+  }
+
   /** Validates a submission of the given type without creating anything. */
   public Future<Plan> plan(User user, JobType type, JsonObject body) {
-    return switch (type) {
-      case TRAIN -> planTrain(user, body);
-      case PREDICT -> planPredict(user, body);
-      default -> Future.failedFuture(DomainException.invalid("job_type", "must be train or predict"));
-    };
+    if (!type.isLocalProgram()) {
+      return Future.failedFuture(DomainException.invalid("job_type", "must be train or predict"));
+    }
+    Draft d = draft(type, body);
+    return references.load(user, List.of(d)).map(found -> {
+      Plan p = judge(d, found);
+      d.v().throwIfInvalid();
+      return p;
+    });
   }
 
   public Future<Job> submit(User user, JobType type, JsonObject body) {
     return plan(user, type, body).compose(p -> create(user, p));
   }
 
-  private Future<Plan> planTrain(User user, JsonObject body) {
+  /**
+   * Validates every entry of a batch (each as its single route would, named {@code jobs[i].field}),
+   * looking up what all of them name together; then creates all of them in one transaction, or,
+   * if any entry is bad, none. Answers the jobs in request order.
+   */
+  public Future<List<Job>> submitBatch(User user, JsonObject body) {
+    List<BatchRequest.Entry> entries;
+    try {
+      entries = BatchRequest.entries(body);
+    } catch (DomainException notABatch) {
+      return Future.failedFuture(notABatch);
+    }
+    List<Draft> drafts = new ArrayList<>(entries.size());
+    for (BatchRequest.Entry e : entries) {
+      drafts.add(e.type() == null ? null : draft(e.type(), e.body()));
+    }
+    return references.load(user, drafts.stream().filter(d -> d != null).toList()).compose(found -> {
+      Validation all = new Validation();
+      List<JobLedger.NewJob> batch = new ArrayList<>(entries.size());
+      for (int i = 0; i < entries.size(); i++) {
+        BatchRequest.Entry e = entries.get(i);
+        e.reportTo(all);
+        Draft d = drafts.get(i);
+        if (d != null) {
+          Plan p = judge(d, found);
+          all.nest(e.name(), d.v());
+          batch.add(newJob(user, p.type(), p.params(), p.priority(), p.dependsOn(), null));
+        }
+      }
+      all.throwIfInvalid();
+      return insert(batch);
+    });
+  }
+
+  /** The checks that need nothing looked up: types, ranges, unknown fields, sweep axes. */
+  private Draft draft(JobType type, JsonObject body) {
+    return type == JobType.TRAIN ? draftTrain(body) : draftPredict(body);
+  }
+
+  private Draft draftTrain(JsonObject body) {
     JobRequest req = new JobRequest(body, JobRequest.TRAIN_FIELDS);
     Validation v = req.validation();
     JsonObject params = new JsonObject();
@@ -95,15 +146,10 @@ public final class Submissions {
     int priority = req.priority();
     String dependsOn = req.dependsOn();
     Map<String, List<Object>> sweep = sweep(v, body.getValue("sweep"));
-    return checkDataset(v, dataset)
-        .compose(x -> checkDependency(user, v, dependsOn))
-        .map(dep -> {
-          v.throwIfInvalid();
-          return new Plan(JobType.TRAIN, params, priority, dependsOn, sweep);
-        });
+    return new Draft(JobType.TRAIN, v, params, priority, dependsOn, sweep, dataset, null, null, false, false);
   }
 
-  private Future<Plan> planPredict(User user, JsonObject body) {
+  private Draft draftPredict(JsonObject body) {
     JobRequest req = new JobRequest(body, JobRequest.PREDICT_FIELDS);
     Validation v = req.validation();
     JsonObject params = new JsonObject();
@@ -118,36 +164,51 @@ public final class Submissions {
     if (hasId && hasPath) {
       v.add("model_id", "give model_id or model_path, not both");
     }
-    Future<Void> model = Future.succeededFuture();
-    if (modelId != null && !hasPath) {
-      model = models.find(modelId, JobService.scope(user)).map(m -> {
-        if (m.isEmpty()) {
-          v.add("model_id", "unknown model");
-        } else {
-          params.put("model_id", modelId).put("model_path", m.get().getString("path"));
-        }
-        return null;
-      });
-    } else if (modelPath != null && !hasId) {
-      model = vertx.executeBlocking(() -> paths.confinedFile(modelPath), false).map(p -> {
-        if (p.isEmpty()) {
-          v.add("model_path", "must name an existing file inside the artifacts directory");
-        } else {
-          params.put("model_path", p.get().toString());
-        }
-        return null;
-      });
+    return new Draft(JobType.PREDICT, v, params, priority, dependsOn, null, dataset,
+        hasPath ? null : modelId, hasId ? null : modelPath, hasId, hasPath);
+  }
+
+  /**
+   * The checks against what the draft names, as {@code found}: errors go to the draft's validation;
+   * the plan is meaningful only when it has none.
+   */
+  private static Plan judge(Draft d, References.Found found) {
+    Validation v = d.v();
+    JsonObject params = d.params();
+    if (d.modelId() != null) {
+      String path = found.modelPath(d.modelId());
+      if (path == null) {
+        v.add("model_id", "unknown model");
+      } else {
+        params.put("model_id", d.modelId()).put("model_path", path);
+      }
+    } else if (d.modelPath() != null) {
+      Optional<Path> file = found.modelFile(d.modelPath());
+      if (file.isEmpty()) {
+        v.add("model_path", "must name an existing file inside the artifacts directory");
+      } else {
+        params.put("model_path", file.get().toString());
+      }
     }
-    return model.compose(x -> checkDataset(v, dataset))
-        .compose(x -> checkDependency(user, v, dependsOn))
-        .map(dep -> {
-          boolean fromDependency = dep.isPresent() && dep.get().type() == JobType.TRAIN;
-          if (!hasId && !hasPath && !fromDependency) {
-            v.add("model_id", "is required (or model_path, or depends_on naming a train job)");
-          }
-          v.throwIfInvalid();
-          return new Plan(JobType.PREDICT, params, priority, dependsOn, null);
-        });
+    if (d.dataset() != null && !found.datasetExists(d.dataset())) {
+      v.add("dataset_id", "unknown dataset '" + d.dataset() + "'");
+    }
+    JobRepository.Dependency dep = d.dependsOn() == null ? null : found.dependency(d.dependsOn());
+    if (d.dependsOn() != null) {
+      // The dependency must be a job the user may see, and its chain must end (no cycle, bounded depth).
+      if (dep == null) {
+        v.add("depends_on", "unknown job");
+      } else if (dep.cycle()) {
+        v.add("depends_on", "forms a dependency cycle");
+      } else if (dep.chainLength() > MAX_DEPENDENCY_DEPTH) {
+        v.add("depends_on", "dependency chain is deeper than " + MAX_DEPENDENCY_DEPTH);
+      }
+    }
+    if (d.type() == JobType.PREDICT && !d.hasModelId() && !d.hasModelPath()
+        && (dep == null || dep.type() != JobType.TRAIN)) {
+      v.add("model_id", "is required (or model_path, or depends_on naming a train job)");
+    }
+    return new Plan(d.type(), params, d.priority(), d.dependsOn(), d.sweep());
   }
 
   /** Sweep axes: each a non-empty list of values valid for its field; at most MAX_SWEEP combinations. */
@@ -195,39 +256,6 @@ public final class Submissions {
     return axes;
   }
 
-  /** The dependency must be a job the user may see, and its chain must end (no cycle, bounded depth). */
-  private Future<Optional<Job>> checkDependency(User user, Validation v, String dependsOn) {
-    if (dependsOn == null) {
-      return Future.succeededFuture(Optional.empty());
-    }
-    return jobs.find(dependsOn, JobService.scope(user)).compose(dep -> {
-      if (dep.isEmpty()) {
-        v.add("depends_on", "unknown job");
-        return Future.succeededFuture(dep);
-      }
-      return jobs.dependencyChain(dependsOn, MAX_DEPENDENCY_DEPTH + 1).map(chain -> {
-        if (new java.util.HashSet<>(chain).size() < chain.size()) {
-          v.add("depends_on", "forms a dependency cycle");
-        } else if (chain.size() > MAX_DEPENDENCY_DEPTH) {
-          v.add("depends_on", "dependency chain is deeper than " + MAX_DEPENDENCY_DEPTH);
-        }
-        return dep;
-      });
-    });
-  }
-
-  private Future<Void> checkDataset(Validation v, String dataset) {
-    if (dataset == null) {
-      return Future.succeededFuture();
-    }
-    return vertx.executeBlocking(() -> datasets.describe(dataset), false).map(info -> {
-      if (info.isEmpty()) {
-        v.add("dataset_id", "unknown dataset '" + dataset + "'");
-      }
-      return null;
-    });
-  }
-
   /** Writes the plan's job(s): one job, or a sweep parent with one shard per combination. */
   public Future<Job> create(User user, Plan p) {
     List<JobLedger.NewJob> batch = new ArrayList<>();
@@ -241,12 +269,39 @@ public final class Submissions {
         batch.add(newJob(user, p.type(), p.params().copy().mergeIn(combo), p.priority(), p.dependsOn(), parent.jobId()));
       }
     }
-    return vertx.executeBlocking(() -> {
+    return insert(batch).map(created -> created.get(0));
+  }
+
+  /**
+   * Queues the jobs in one transaction while their directories are created beside it (for a batch of
+   * 1,000 the directories take as long as the insert, so they overlap rather than add up); answers
+   * once both are done. If the insert fails, the (still empty) directories are removed again, so a
+   * refused submission leaves nothing behind. A directory that could not be made is no reason to fail
+   * committed jobs: the launcher makes it again before the program starts.
+   */
+  private Future<List<Job>> insert(List<JobLedger.NewJob> batch) {
+    Future<Void> dirs = vertx.executeBlocking(() -> {
       for (JobLedger.NewJob j : batch) {
         Files.createDirectories(paths.jobDir(j.jobId()));
       }
       return null;
-    }, false).compose(x -> ledger.queue(batch)).map(created -> created.get(0));
+    }, false);
+    Future<List<Job>> queued = ledger.queue(batch);
+    return Future.join(dirs, queued).transform(both -> {
+      if (queued.succeeded()) {
+        return queued;
+      }
+      return vertx.executeBlocking(() -> {
+        for (JobLedger.NewJob j : batch) {
+          try {
+            Files.deleteIfExists(paths.jobDir(j.jobId()));
+          } catch (IOException notEmpty) {
+            // Not ours to remove after all; leave it.
+          }
+        }
+        return null;
+      }, false).transform(cleaned -> queued);
+    });
   }
 
   /** A new job with the same type, params and priority (not depends_on), owned by the caller. */

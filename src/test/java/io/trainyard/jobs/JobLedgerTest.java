@@ -65,6 +65,37 @@ class JobLedgerTest {
   }
 
   @Test
+  void aQueuedBatchIsAnsweredWithTheQueuePlacesAndReasonsAReadShows() throws Exception {
+    long other = await(db.pool().preparedQuery("""
+            INSERT INTO users(username, password_hash, schedule_mode) VALUES ('ledger-batch', 'x', 'serial') RETURNING id""")
+        .execute(Tuple.tuple())).iterator().next().getLong(0);
+    String dep = await(ledger.queue(List.of(newJob(other, 0, null, null, JobType.TRAIN)))).get(0).id();
+    await(ledger.queue(List.of(newJob(other, 2, null, null, JobType.TRAIN), newJob(other, 0, null, null, JobType.PREDICT))));
+    JobLedger.NewJob parent = newJob(other, 1, null, null, JobType.SWEEP);
+    List<JobLedger.NewJob> batch = List.of(parent, newJob(other, 1, null, parent.jobId(), JobType.TRAIN),
+        newJob(other, 0, dep, null, JobType.PREDICT), newJob(other, 2, null, null, JobType.TRAIN),
+        newJob(other, 1, null, parent.jobId(), JobType.TRAIN), newJob(other, 0, null, null, JobType.TRAIN),
+        newJob(other, -1, "job_gone", null, JobType.TRAIN));
+
+    List<Job> created = await(ledger.queue(batch));
+
+    assertEquals(batch.stream().map(JobLedger.NewJob::jobId).toList(), created.stream().map(Job::id).toList());
+    JobRepository reads = new JobRepository(db.pool(), new Limits(1, 3, 8));
+    for (Job job : created) {
+      Job read = await(reads.find(job.id(), null)).orElseThrow();
+      assertEquals(read.queuePosition(), job.queuePosition(), job.id() + " " + job.type() + " p" + job.priority());
+      assertEquals(read.waitingReason(), job.waitingReason(), job.id());
+    }
+    // Start order: the two priority-2 jobs, the sweep's shards, the four priority-0 jobs oldest first
+    // (three of them queued before the batch); the sweep parent itself holds no place, and the job
+    // whose dependency does not exist failed in the insert's own transaction.
+    assertEquals(java.util.Arrays.asList(null, 3L, 7L, 2L, 4L, 8L, null),
+        created.stream().map(Job::queuePosition).toList());
+    assertEquals(JobStatus.FAILED, created.get(6).status());
+    assertEquals("dependency job_gone no longer exists", created.get(6).error());
+  }
+
+  @Test
   void nothingLeavesATerminalStatus() throws Exception {
     Job job = await(ledger.queue(List.of(newJob(null, JobType.TRAIN)))).get(0);
     Optional<Job> canceled = await(ledger.cancelQueued(job.id()));
@@ -140,8 +171,13 @@ class JobLedgerTest {
   }
 
   private static JobLedger.NewJob newJob(String parent, JobType type) {
+    return newJob(owner, 0, null, parent, type);
+  }
+
+  private static JobLedger.NewJob newJob(long owner, int priority, String dependsOn, String parent, JobType type) {
     String id = Ids.job();
-    return new JobLedger.NewJob(id, type, owner, new JsonObject(), 0, null, parent, "/tmp/" + id + ".log", "/tmp/" + id);
+    return new JobLedger.NewJob(id, type, owner, new JsonObject(), priority, dependsOn, parent, "/tmp/" + id + ".log",
+        "/tmp/" + id);
   }
 
   private static String status(String jobId) throws Exception {
