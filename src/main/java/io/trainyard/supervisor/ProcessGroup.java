@@ -114,27 +114,15 @@ public final class ProcessGroup {
   }
 
   /**
-   * Sends a signal ("TERM", "KILL") to every process of the group at once. A group whose only live
-   * member is its leader (most jobs) is signalled from this JVM, which is one system call; a bigger
-   * group takes {@code kill -- -pgid}, as Java cannot signal a group itself. A member forked between
-   * the scan and the signal outlives it, but the exit path stops whatever is left of the group.
+   * Sends a signal ("TERM", "KILL") to every process of the group at once: kill(2) on the group
+   * through libc, or {@code kill -- -pgid} where libc is not reachable.
    */
   public static void signal(long pgid, String signal) {
     if (pgid <= 1) {
       throw new IllegalArgumentException("refusing to signal process group " + pgid);
     }
-    List<Long> live = members(pgid);
-    if (live.isEmpty()) {
-      return;
-    }
-    if (live.size() == 1 && live.get(0) == pgid && ("TERM".equals(signal) || "KILL".equals(signal))) {
-      ProcessHandle.of(pgid).ifPresent(leader -> {
-        if ("KILL".equals(signal)) {
-          leader.destroyForcibly();
-        } else {
-          leader.destroy();
-        }
-      });
+    if (Posix.available()) {
+      Posix.killGroup(pgid, Posix.signalNumber(signal));
       return;
     }
     try {
@@ -149,13 +137,25 @@ public final class ProcessGroup {
   }
 
   /**
+   * True when the group has no live (non-zombie) member. Asked on every job exit: kill(pgid, 0)
+   * answers "none at all" in one system call, and only a group that still has some process (maybe
+   * only a zombie not yet reaped) is looked up in /proc.
+   */
+  public static boolean isEmpty(long pgid) {
+    if (Posix.available() && !Posix.killGroup(pgid, 0)) {
+      return true;
+    }
+    return members(pgid).isEmpty();
+  }
+
+  /**
    * Waits until the group has no live member; after {@code graceMs} it is SIGKILLed. Returns true
    * if it had to kill.
    */
   public static boolean awaitEmpty(long pgid, long graceMs) throws InterruptedException {
     long deadline = System.nanoTime() + graceMs * 1_000_000L;
     boolean killed = false;
-    while (!members(pgid).isEmpty()) {
+    while (!isEmpty(pgid)) {
       if (!killed && System.nanoTime() >= deadline) {
         signal(pgid, "KILL");
         killed = true;

@@ -214,7 +214,7 @@ public final class SupervisorVerticle extends VerticleBase {
   private void onExit(Tracked t, int exitCode) {
     String jobId = t.job.id();
     vertx.executeBlocking(() -> {
-      if (!ProcessGroup.members(t.pid).isEmpty()) {
+      if (!ProcessGroup.isEmpty(t.pid)) {
         ProcessGroup.signal(t.pid, "TERM");
         ProcessGroup.awaitEmpty(t.pid, graceMs);
       }

@@ -47,6 +47,18 @@ class ProcessGroupTest {
   }
 
   @Test
+  void aGroupIsEmptyOnlyWhenItsLastMemberHasExited() throws Exception {
+    assertTrue(Posix.available(), "libc is reachable here, so the one-system-call path is the one tested");
+    Process tree = new ProcessBuilder("setsid", "sh", "-c", "sleep 30 & exit 0").start();
+    assertTrue(tree.waitFor(10, TimeUnit.SECONDS), "the leader exits at once");
+    assertTrue(!ProcessGroup.isEmpty(tree.pid()), "its orphaned child still holds the group");
+    ProcessGroup.signal(tree.pid(), "KILL");
+    io.trainyard.testing.Await.until("the group empties", java.time.Duration.ofSeconds(10),
+        () -> ProcessGroup.isEmpty(tree.pid()), empty -> empty);
+    assertTrue(ProcessGroup.members(tree.pid()).isEmpty());
+  }
+
+  @Test
   void thisJvmIsFoundInItsOwnGroup() throws Exception {
     String self = Files.readString(Path.of("/proc/self/stat"));
     long pgid = group(self);
