@@ -127,8 +127,9 @@ public final class JobLedger {
    * lock: per-user limits and node capacity are computed from the table itself, after the lock is
    * held, so concurrent schedulers (threads or cluster nodes) can never both see the same free slot.
    * The scheduler is the caller, so no wake is sent: it runs another pass itself when this one
-   * claimed something. {@code sweepDeadDependencies} also fails queued jobs whose dependency was
-   * deleted after it succeeded (the only case not caught as it happens); the timer pass asks for it.
+   * claimed something. {@code sweepDeadDependencies} (the timer pass) also fails queued jobs whose
+   * dependency was deleted after it succeeded (the only case not caught as it happens), and finds the
+   * waiting users from the queue index rather than from the trigger-kept counts.
    */
   public Future<Claim> claim(String nodeId, boolean sweepDeadDependencies) {
     List<Job> changed = new ArrayList<>();
@@ -142,7 +143,7 @@ public final class JobLedger {
     return tx.query("SELECT pg_advisory_xact_lock(7100001)").execute()
         .compose(v -> sweepDeadDependencies ? tx.query(LedgerSql.FAIL_DEAD_DEPENDENCIES).execute()
             .map(dead -> JobRows.all(dead, limits)) : Future.succeededFuture(List.<Job>of()))
-        .compose(failed -> tx.preparedQuery(LedgerSql.CLAIM)
+        .compose(failed -> tx.preparedQuery(sweepDeadDependencies ? LedgerSql.CLAIM_BY_INDEX : LedgerSql.CLAIM_BY_COUNTS)
             .execute(Tuple.of(limits.parallel(), limits.serial(), limits.nodeCapacity(), nodeId))
             .map(started -> new Claim(JobRows.all(started, limits), failed)))
         .compose(claim -> {

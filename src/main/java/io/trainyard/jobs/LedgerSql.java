@@ -83,7 +83,7 @@ final class LedgerSql {
    * user's backlog cannot starve the others. A predict job that names no model takes the one its
    * train dependency registered, in the same statement.
    */
-  static final String CLAIM = """
+  private static final String CLAIM = """
       WITH running AS (
         SELECT owner_user_id, count(*) AS n, count(*) FILTER (WHERE node_id = $4) AS here FROM jobs
         -- A sweep parent is 'running' while its shards run, but holds no slot itself.
@@ -91,7 +91,7 @@ final class LedgerSql {
       waiting AS (
         SELECT u.id, coalesce(r.n, 0) AS n,
                (CASE WHEN u.schedule_mode = 'parallel' THEN $1::int ELSE $2::int END) - coalesce(r.n, 0) AS room
-        FROM (SELECT DISTINCT owner_user_id FROM queue_counts WHERE n > 0) w
+        FROM (%s) w
         JOIN users u ON u.id = w.owner_user_id
         LEFT JOIN running r ON r.owner_user_id = u.id),
       heads AS (
@@ -113,6 +113,28 @@ final class LedgerSql {
           (SELECT jsonb_build_object('model_id', m.model_id, 'model_path', m.path) FROM models m
            WHERE m.job_id = j.depends_on LIMIT 1), '{}'::jsonb) ELSE j.params END
       WHERE j.job_id IN (SELECT job_id FROM picked) AND j.status = 'queued' RETURNING j.*""";
+
+  /** The users with queued work, from the trigger-kept counts: a read of a few small rows. */
+  private static final String WAITING_BY_COUNTS = "SELECT DISTINCT owner_user_id FROM queue_counts WHERE n > 0";
+
+  /**
+   * The same users read from the queue index itself, one probe per user (a skip scan), so a timer
+   * pass does not depend on the counts being right.
+   */
+  private static final String WAITING_BY_INDEX = """
+      WITH RECURSIVE o(owner_user_id) AS (
+        SELECT min(owner_user_id) FROM jobs WHERE status = 'queued' AND provider = 'local' AND job_type <> 'sweep'
+        UNION ALL
+        SELECT (SELECT min(q.owner_user_id) FROM jobs q WHERE q.owner_user_id > o.owner_user_id
+                  AND q.status = 'queued' AND q.provider = 'local' AND q.job_type <> 'sweep')
+        FROM o WHERE o.owner_user_id IS NOT NULL)
+      SELECT owner_user_id FROM o WHERE owner_user_id IS NOT NULL""";
+
+  /** The claim of a wake's pass. */
+  static final String CLAIM_BY_COUNTS = CLAIM.formatted(WAITING_BY_COUNTS);
+
+  /** The claim of a timer pass, independent of {@code queue_counts}. */
+  static final String CLAIM_BY_INDEX = CLAIM.formatted(WAITING_BY_INDEX);
 
   static final String SPAWNED = """
       UPDATE jobs SET pid = $2, pid_start = $3, updated_at = clock_timestamp()

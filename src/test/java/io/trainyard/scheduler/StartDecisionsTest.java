@@ -133,6 +133,24 @@ class StartDecisionsTest {
     long total = all.size() * 4L * (perUser / 4 + 1);
     assertEquals(total, count("SELECT count(*) FROM jobs WHERE status = 'success'"), "every job ran exactly once");
     assertEquals(total, finished.size());
+    assertEquals(0, count("SELECT count(*) FROM queue_counts WHERE n <> 0"), "the trigger-kept queue counts end at zero");
+  }
+
+  @Test
+  void theQueueCountsMatchTheQueueAndATimerPassDoesNotNeedThem() throws Exception {
+    long owner = users("counts", "parallel", 1).get(0);
+    queue(owner, 0, 4);
+    queue(owner, 3, 2);
+    await(ledger.cancelQueued(queue(owner, 3, 1).get(0).id()));
+    assertEquals(0, count("""
+        SELECT count(*) FROM (SELECT owner_user_id, priority, count(*) AS n FROM jobs
+          WHERE status = 'queued' AND provider = 'local' AND job_type <> 'sweep' GROUP BY 1, 2) q
+        FULL JOIN (SELECT * FROM queue_counts WHERE n <> 0) c USING (owner_user_id, priority)
+        WHERE q.n IS DISTINCT FROM c.n"""), "queue_counts holds exactly the queued jobs per owner and priority");
+
+    await(db.pool().query("UPDATE queue_counts SET n = 0").execute()); // as if the counts had gone wrong
+    assertTrue(await(ledger.claim("node-a", false)).started().isEmpty(), "a wake's pass reads the counts");
+    assertEquals(3, await(ledger.claim("node-a", true)).started().size(), "a timer pass finds the queue itself");
   }
 
   @Test
