@@ -1,6 +1,7 @@
 package io.trainyard.bench;
 
 import io.trainyard.app.AppConfig;
+import io.trainyard.logs.FollowSettings;
 import io.trainyard.testing.Api;
 import io.trainyard.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -64,7 +65,7 @@ public final class PushBench {
     int holdMs = 200;
     int logLines = 250;
     int logIntervalMs = 25;
-    long batchMs = -1;
+    long coalesceMs = -1;
     int deadlineS = 170;
     String scenarios = "exit,log";
   }
@@ -106,13 +107,13 @@ public final class PushBench {
     }), 4, 4, TimeUnit.SECONDS);
 
     List<Result> results = new ArrayList<>();
-    long batchMs = o.batchMs;
+    String follow = "?";
     int exitCode = 0;
     try {
       if (o.scenarios.contains("exit")) {
         progress("starting a node (jobs.types.train = bench_exit.sh) on the shared embedded PostgreSQL");
         TestServer exitServer = TestServer.start(c -> tweak(c, o, "bench_exit.sh", o.holdMs));
-        batchMs = AppConfig.section(exitServer.conf(), "logs").getLong("batch_ms", 150L);
+        follow = followSetup(exitServer);
         try {
           Api user = exitServer.user("bench", "parallel");
           results.add(exitScenario(exitServer, user, 1, o.exitJobs, o, live));
@@ -124,7 +125,7 @@ public final class PushBench {
       if (o.scenarios.contains("log")) {
         progress("starting a node (jobs.types.train = bench_log.sh)");
         TestServer logServer = TestServer.start(c -> tweak(c, o, "bench_log.sh", o.logIntervalMs));
-        batchMs = AppConfig.section(logServer.conf(), "logs").getLong("batch_ms", 150L);
+        follow = followSetup(logServer);
         try {
           Api user = logServer.user("bench", "parallel");
           results.add(logScenario(logServer, user, 1, o, live));
@@ -139,7 +140,7 @@ public final class PushBench {
       exitCode = 1;
     }
     if (!results.isEmpty()) {
-      print(results, o, String.valueOf(batchMs));
+      print(results, o, follow);
     }
     System.out.flush();
     System.exit(exitCode);
@@ -449,9 +450,16 @@ public final class PushBench {
     AppConfig.put(c, "scheduler.parallel_limit", slots);
     AppConfig.put(c, "scheduler.node_capacity", slots);
     AppConfig.put(c, "jobs.demo_step_ms", stepMs); // reaches the script as TRAINYARD_DEMO_STEP_MS
-    if (o.batchMs > 0) {
-      AppConfig.put(c, "logs.batch_ms", o.batchMs);
+    if (o.coalesceMs > 0) {
+      AppConfig.put(c, "logs.coalesce_ms", o.coalesceMs);
     }
+  }
+
+  /** How the node follows logs, as the table's setup line shows it. */
+  private static String followSetup(TestServer server) {
+    FollowSettings f = FollowSettings.from(AppConfig.section(server.conf(), "logs"));
+    return String.format(Locale.ROOT, "logs.coalesce_ms=%d, safety_poll_ms=%d, change_notification=%s",
+        f.coalesceMs(), f.safetyPollMs(), f.changeNotification());
   }
 
   private static void stop(TestServer server) {
@@ -464,7 +472,7 @@ public final class PushBench {
     }
   }
 
-  private static void print(List<Result> results, Opts o, String batchMs) {
+  private static void print(List<Result> results, Opts o, String follow) {
     String cpu = "?";
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
       cpu = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
@@ -475,9 +483,10 @@ public final class PushBench {
     System.out.println("PushBench: push latency over the SockJS event-bus bridge (raw websocket clients, loopback)");
     System.out.printf(Locale.ROOT, "setup: %d cores (%s), Java %s, %s %s%n", Runtime.getRuntime().availableProcessors(), cpu,
         System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.version"));
-    System.out.printf(Locale.ROOT, "       logs.batch_ms=%s; scheduler.parallel_limit=node_capacity=%d; server, embedded PostgreSQL,%n",
-        batchMs, Math.max(8, o.inflight));
-    System.out.println("       job processes and clients all on this machine (clients in the server's JVM, one HttpClient each)");
+    System.out.printf(Locale.ROOT, "       %s; scheduler.parallel_limit=node_capacity=%d;%n",
+        follow, Math.max(8, o.inflight));
+    System.out.print("       server, embedded PostgreSQL,");
+    System.out.println(" job processes and clients all on this machine (clients in the server's JVM, one HttpClient each)");
     System.out.printf(Locale.ROOT, "       exit: bench_exit.sh holds %d ms then stamps its exit; %d in flight; %d warm-up jobs%n",
         o.holdMs, o.inflight, o.warmupJobs);
     System.out.printf(Locale.ROOT, "       log:  bench_log.sh writes %d `tick <n> <ns>` lines, one every %d ms (+ sleep fork)%n",
@@ -541,7 +550,8 @@ public final class PushBench {
               --hold-ms=200          how long bench_exit.sh runs before it exits
               --log-lines=250        tick lines of the log job (one sample per line per client)
               --log-interval-ms=25   pause between tick lines
-              --batch-ms=N           override logs.batch_ms (default: as configured)
+              --coalesce-ms=N        override logs.coalesce_ms (default: as configured); --batch-ms=N is
+                                     the old name of this option
               --deadline-s=170       abort the whole run after this long
               --scenarios=exit,log   which halves to run""");
         System.exit(0);
@@ -560,7 +570,7 @@ public final class PushBench {
         case "hold-ms" -> o.holdMs = (int) v;
         case "log-lines" -> o.logLines = (int) v;
         case "log-interval-ms" -> o.logIntervalMs = (int) v;
-        case "batch-ms" -> o.batchMs = v;
+        case "coalesce-ms", "batch-ms" -> o.coalesceMs = v;
         case "deadline-s" -> o.deadlineS = (int) v;
         case "scenarios" -> o.scenarios = kv[1];
         default -> throw new IllegalArgumentException("unknown option --" + kv[0] + " (see --help)");
