@@ -1,0 +1,251 @@
+package io.trainyard.logs;
+
+import io.trainyard.testing.Await;
+import io.trainyard.testing.BridgeClient;
+import io.trainyard.testing.TestServer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Following a log on a real node: files under its artifacts dir are appended to here, and the log
+ * verticle is asked to watch and unwatch them over the event bus as the supervisor asks it.
+ *
+ * <p>The node's safety poll is set far beyond the waits, so whatever arrives in time came by change
+ * notification; {@link #withoutChangeNotificationTheSafetyPollStillDeliversTheLog} covers the poll.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LogFollowTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private TestServer server;
+
+  @BeforeAll
+  void start() {
+    server = TestServer.start(c -> c.getJsonObject("logs").put("coalesce_ms", 15).put("safety_poll_ms", 600_000));
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void appendedLinesArriveAsJobLogEventsWithContiguousOffsetsAndNoDuplicates() throws Exception {
+    try (Followed f = new Followed(server, "output.log")) {
+      f.append("written before the watch\n");
+      f.watch();
+      f.awaitAll();
+      for (int i = 1; i <= 20; i++) {
+        f.append("line " + i + " – ünïcode ✓\n");
+        f.awaitAll();
+      }
+      f.unwatch();
+      assertEquals(f.content(), rebuild(f.eventsBeforeMarker()));
+    }
+  }
+
+  @Test
+  void aBurstOfLinesWithinTheWindowCoalescesIntoFewEvents() throws Exception {
+    try (Followed f = new Followed(server, "output.log")) {
+      f.append("before the burst\n");
+      f.watch();
+      f.awaitAll();
+      int before = f.events.size();
+      int lines = 200;
+      try (FileChannel out = FileChannel.open(f.log, StandardOpenOption.APPEND)) {
+        for (int i = 0; i < lines; i++) {
+          out.write(ByteBuffer.wrap(("burst line " + i + "\n").getBytes(StandardCharsets.UTF_8))); // one write(2) each
+        }
+      }
+      f.awaitAll();
+      int events = f.events.size() - before;
+      assertTrue(events < lines / 10, lines + " separate writes went out as " + events + " events");
+      f.unwatch();
+      assertEquals(f.content(), rebuild(f.eventsBeforeMarker()));
+    }
+  }
+
+  @Test
+  void aLargeAppendIsSplitIntoBoundedChunksWhoseConcatenationIsTheFile() throws Exception {
+    try (Followed f = new Followed(server, "output.log")) {
+      f.watch();
+      StringBuilder big = new StringBuilder();
+      // Multi-byte characters of every width, so chunk ends fall inside characters.
+      for (int i = 0; big.length() < (1 << 20); i++) {
+        big.append("row ").append(i).append(" αβγ €€ \uD83D\uDE00 ").append("x".repeat(i % 7)).append('\n');
+      }
+      f.append(big.toString());
+      f.awaitAll();
+      long size = Files.size(f.log);
+      for (JsonObject e : f.events) {
+        int bytes = e.getString("text").getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(bytes > 0 && bytes <= LogFollower.MAX_EVENT_BYTES, "event of " + bytes + " bytes");
+      }
+      assertTrue(f.events.size() >= size / LogFollower.MAX_EVENT_BYTES, f.events.size() + " events for " + size + " bytes");
+      assertEquals(f.content(), rebuild(f.events));
+      f.unwatch();
+    }
+  }
+
+  @Test
+  void unwatchAfterTheLastWriteDeliversEverythingBeforeReplying() throws Exception {
+    try (Followed f = new Followed(server, "output.log")) {
+      f.watch();
+      for (int i = 0; i < 50; i++) {
+        f.append("step " + i + "/50\n");
+      }
+      // More than one event's worth, written last: the final flush must drain it all before it replies.
+      f.append("y".repeat(3 * LogFollower.MAX_EVENT_BYTES) + "\nlast line\n");
+      f.unwatch();
+      assertEquals(f.content(), rebuild(f.eventsBeforeMarker()));
+    }
+  }
+
+  @Test
+  void twoLogsInOneDirectoryKeepFollowingWhenOneIsUnwatched() throws Exception {
+    try (Followed a = new Followed(server, "a.log"); Followed b = new Followed(server, a.log.getParent(), "b.log")) {
+      a.append("a1\n");
+      b.append("b1\n");
+      a.watch();
+      b.watch();
+      a.awaitAll();
+      b.awaitAll();
+      a.unwatch();
+      b.append("b2 after a was unwatched\n");
+      b.awaitAll();
+      b.unwatch();
+      assertEquals(b.content(), rebuild(b.eventsBeforeMarker()));
+    }
+  }
+
+  @Test
+  void withoutChangeNotificationTheSafetyPollStillDeliversTheLog() throws Exception {
+    try (TestServer polled = TestServer.start(c -> c.getJsonObject("logs").put("change_notification", false)
+        .put("safety_poll_ms", 50));
+        Followed f = new Followed(polled, "output.log")) {
+      f.append("one\n");
+      f.watch();
+      f.awaitAll();
+      f.append("two\n");
+      f.awaitAll();
+      f.unwatch();
+      assertEquals(f.content(), rebuild(f.eventsBeforeMarker()));
+    }
+  }
+
+  /**
+   * The text the events rebuild, asserting they start at offset 0 and each starts where the one before
+   * ended (no gap, no duplicate).
+   */
+  private static String rebuild(List<JsonObject> events) {
+    StringBuilder text = new StringBuilder();
+    long next = 0;
+    for (JsonObject e : events) {
+      assertEquals("job_log", e.getString("type"));
+      assertEquals(next, e.getLong("offset"), "offset of event " + text.length() + " chars in");
+      text.append(e.getString("text"));
+      next += e.getString("text").getBytes(StandardCharsets.UTF_8).length;
+    }
+    return text.toString();
+  }
+
+  /** A job's log under the node's artifacts dir, and the job_log events published for it. */
+  private static final class Followed implements AutoCloseable {
+    final TestServer node;
+    final String jobId = "job_follow_" + UUID.randomUUID().toString().replace("-", "");
+    final Path log;
+    /** Events taken off {@link #arriving} so far, in arrival order. */
+    final List<JsonObject> events = new ArrayList<>();
+    private final LinkedBlockingQueue<JsonObject> arriving = new LinkedBlockingQueue<>();
+    private final MessageConsumer<JsonObject> consumer;
+
+    Followed(TestServer node, String fileName) throws IOException {
+      this(node, node.dataDir().resolve("artifacts").resolve("jobs").resolve("dir_" + UUID.randomUUID()), fileName);
+    }
+
+    Followed(TestServer node, Path dir, String fileName) throws IOException {
+      this.node = node;
+      this.log = Files.createDirectories(dir).resolve(fileName);
+      Files.createFile(log);
+      consumer = node.vertx().eventBus().consumer("jobs.log." + jobId, m -> arriving.add(m.body()));
+      consumer.completion().await();
+    }
+
+    void append(String text) throws IOException {
+      Files.writeString(log, text, StandardOpenOption.APPEND);
+    }
+
+    String content() throws IOException {
+      return Files.readString(log);
+    }
+
+    void watch() {
+      node.vertx().eventBus().send(LogsApi.watch(node.nodeId()), new JsonObject().put("job_id", jobId)
+          .put("owner_user_id", 0L).put("log_path", log.toString()).put("started_at", Instant.now().toString()));
+    }
+
+    /** Requests unwatch and waits for its reply. */
+    void unwatch() {
+      node.vertx().eventBus().request(LogsApi.unwatch(node.nodeId()), new JsonObject().put("job_id", jobId)).await();
+    }
+
+    /** Waits until the events carry every byte the log holds now. */
+    void awaitAll() throws IOException {
+      long size = Files.size(log);
+      Await.until("job_log events up to byte " + size + " of " + log, WAIT, () -> {
+        arriving.drainTo(events);
+        return events.isEmpty() ? 0L : last().getLong("offset") + last().getString("text").getBytes(StandardCharsets.UTF_8).length;
+      }, end -> end >= size);
+    }
+
+    /**
+     * Every event published before now: a marker published now on the same address arrives after all
+     * of them (events on one address arrive in the order published).
+     */
+    List<JsonObject> eventsBeforeMarker() {
+      String id = UUID.randomUUID().toString();
+      node.publish("jobs.log." + jobId, new JsonObject().put("type", BridgeClient.MARKER).put("marker", id));
+      Await.until("the marker on jobs.log." + jobId, WAIT, () -> {
+        arriving.drainTo(events);
+        return events.stream().anyMatch(e -> id.equals(e.getString("marker")));
+      }, Boolean::booleanValue);
+      List<JsonObject> before = new ArrayList<>();
+      for (JsonObject e : events) {
+        if (id.equals(e.getString("marker"))) {
+          return before;
+        }
+        before.add(e);
+      }
+      throw new AssertionError("unreachable");
+    }
+
+    private JsonObject last() {
+      return events.get(events.size() - 1);
+    }
+
+    @Override
+    public void close() {
+      consumer.unregister().await();
+    }
+  }
+}
