@@ -81,6 +81,9 @@ final class LogFollowing {
     }
     // Read once the watch is in place: what was written before it is read then, what after it is reported.
     watcher.watch(log.getParent()).onComplete(ar -> {
+      if (closed) {
+        return; // a registration cut short by the shutdown
+      }
       if (ar.failed()) {
         LOG.log(Level.WARNING, "cannot watch " + log.getParent() + " (" + ar.cause()
             + "); its log is read every " + settings.safetyPollMs() + " ms only");
