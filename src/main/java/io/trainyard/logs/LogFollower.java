@@ -29,6 +29,9 @@ final class LogFollower {
   /** The next byte to publish: every byte before it went out in exactly one event. */
   long offset;
   Progress published = Progress.EMPTY;
+  long publishedAt;
+  /** Sends {@link #latest} once the progress event gap has passed, or -1. */
+  long progressTimer = -1;
   Progress persisted = Progress.EMPTY;
   /** The newest progress parsed, published or not (it carries the current ETA). */
   Progress latest = Progress.EMPTY;

@@ -118,6 +118,7 @@ final class LogFollowing {
     vertx.cancelTimer(roundTimer);
     vertx.cancelTimer(safetyTimer);
     for (LogFollower f : followed.values()) {
+      vertx.cancelTimer(f.progressTimer);
       if (f.closing != null) {
         f.closing.tryFail("log following stopped");
       }
@@ -235,17 +236,39 @@ final class LogFollowing {
   }
 
   private void publish(LogFollower f, LogFollower.Update u) {
-    var bus = vertx.eventBus();
-    bus.publish(JobEvents.LOG_PREFIX + f.jobId, LogFollower.logEvent(f.jobId, u.from(), u.chunk().text()));
+    vertx.eventBus().publish(JobEvents.LOG_PREFIX + f.jobId, LogFollower.logEvent(f.jobId, u.from(), u.chunk().text()));
     f.latest = u.progress();
-    if (!LogFollower.sameShown(u.progress(), f.published)) {
-      f.published = u.progress();
-      JobEvents.progress(bus, f.owner, LogFollower.progressEvent(f.jobId, u.progress()));
-    }
+    publishProgress(f, false);
   }
 
-  /** Everything is published: store the final progress regardless of the throttle, then answer unwatch. */
+  /** Sends the newest progress if it changed: now, or (unless forced) once the event gap has passed. */
+  private void publishProgress(LogFollower f, boolean force) {
+    if (LogFollower.sameShown(f.latest, f.published)) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    long wait = f.publishedAt + settings.progressEventMs() - now;
+    if (wait > 0 && !force) {
+      if (f.progressTimer < 0) {
+        f.progressTimer = vertx.setTimer(wait, t -> {
+          f.progressTimer = -1;
+          if (!closed && followed.get(f.jobId) == f) {
+            publishProgress(f, false);
+          }
+        });
+      }
+      return;
+    }
+    vertx.cancelTimer(f.progressTimer);
+    f.progressTimer = -1;
+    f.published = f.latest;
+    f.publishedAt = now;
+    JobEvents.progress(vertx.eventBus(), f.owner, LogFollower.progressEvent(f.jobId, f.latest));
+  }
+
+  /** Everything is published: send and store the final progress regardless of the throttles, then answer unwatch. */
   private void finish(LogFollower f) {
+    publishProgress(f, true);
     followed.remove(f.jobId);
     if (watcher != null) {
       watcher.unwatch(f.log.getParent());

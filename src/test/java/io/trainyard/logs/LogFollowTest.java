@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -47,8 +48,10 @@ class LogFollowTest {
 
   @BeforeAll
   void start() {
-    // A window long against this machine's scheduling noise, so a burst reliably fits in few of them.
-    server = TestServer.start(c -> c.getJsonObject("logs").put("coalesce_ms", 100).put("safety_poll_ms", 600_000));
+    // A window long against this machine's scheduling noise, so a burst reliably fits in few of them;
+    // progress events a second apart, so consecutive lines' progress is reliably held back.
+    server = TestServer.start(c -> c.getJsonObject("logs").put("coalesce_ms", 100).put("safety_poll_ms", 600_000)
+        .put("progress_event_ms", 1000));
   }
 
   @AfterAll
@@ -77,7 +80,7 @@ class LogFollowTest {
       f.append("before the burst\n");
       f.watch();
       f.awaitAll();
-      int before = f.events.size();
+      int before = f.events().size();
       int lines = 2000;
       // Each write waits until the file system has reported it (to a watcher of the test's own), so the
       // writes are spread out as far as notifications go: only a window holds them back for one read.
@@ -90,7 +93,7 @@ class LogFollowTest {
         }
       }
       f.awaitAll();
-      int events = f.events.size() - before;
+      int events = f.events().size() - before;
       // Read at once on every notification instead, these writes go out as dozens of events.
       assertTrue(events <= 10, lines + " separate writes went out as " + events + " events");
       f.unwatch();
@@ -110,12 +113,12 @@ class LogFollowTest {
       f.append(big.toString());
       f.awaitAll();
       long size = Files.size(f.log);
-      for (JsonObject e : f.events) {
+      for (JsonObject e : f.events()) {
         int bytes = e.getString("text").getBytes(StandardCharsets.UTF_8).length;
         assertTrue(bytes > 0 && bytes <= LogFollower.MAX_EVENT_BYTES, "event of " + bytes + " bytes");
       }
-      assertTrue(f.events.size() >= size / LogFollower.MAX_EVENT_BYTES, f.events.size() + " events for " + size + " bytes");
-      assertEquals(f.content(), rebuild(f.events));
+      assertTrue(f.events().size() >= size / LogFollower.MAX_EVENT_BYTES, f.events().size() + " events for " + size + " bytes");
+      assertEquals(f.content(), rebuild(f.events()));
       f.unwatch();
     }
   }
@@ -131,6 +134,44 @@ class LogFollowTest {
       f.append("y".repeat(3 * LogFollower.MAX_EVENT_BYTES) + "\nlast line\n");
       f.unwatch();
       assertEquals(f.content(), rebuild(f.eventsBeforeMarker()));
+    }
+  }
+
+  @Test
+  void progressSettlesOnTheNewestLineWithoutAnotherWrite() throws Exception {
+    try (Followed f = new Followed(server, "output.log")) {
+      f.watch();
+      f.append("step 1/10\n");
+      f.awaitAll();
+      // Read on its own soon after: its progress is held back, and must still go out, though nothing is
+      // written after it.
+      f.append("step 10/10\n");
+      f.awaitAll();
+      Await.until("a job_progress event at 100%", WAIT, () -> f.progress.events(),
+          events -> !events.isEmpty() && Double.valueOf(100.0).equals(f.progress.last().getDouble("progress")));
+      JsonObject last = f.progress.last();
+      assertEquals("job_progress", last.getString("type"));
+      assertEquals(f.jobId, last.getString("job_id"));
+      assertEquals("step 10/10", last.getString("last_log"));
+      f.unwatch();
+    }
+  }
+
+  @Test
+  void unwatchPublishesTheFinalProgressBeforeReplying() throws Exception {
+    try (Followed f = new Followed(server, "output.log")) {
+      f.append("step 1/4\n");
+      f.watch();
+      f.awaitAll();
+      f.append("step 2/4\nstep 3/4\n");
+      f.awaitAll();
+      f.append("validating\nstep 4/4 done\n");
+      f.unwatch();
+      List<JsonObject> progress = f.progress.beforeMarker();
+      assertTrue(!progress.isEmpty(), "progress events");
+      JsonObject last = progress.get(progress.size() - 1);
+      assertEquals(100.0, last.getDouble("progress"));
+      assertEquals("step 4/4 done", last.getString("last_log"));
     }
   }
 
@@ -195,15 +236,71 @@ class LogFollowTest {
     return text.toString();
   }
 
-  /** A job's log under the node's artifacts dir, and the job_log events published for it. */
-  private static final class Followed implements AutoCloseable {
+  /** What arrives on one event-bus address of a node, in arrival order. */
+  private static final class Listened implements AutoCloseable {
     final TestServer node;
-    final String jobId = "job_follow_" + UUID.randomUUID().toString().replace("-", "");
-    final Path log;
-    /** Events taken off {@link #arriving} so far, in arrival order. */
+    final String address;
+    /** Bodies taken off {@link #arriving} so far. */
     final List<JsonObject> events = new ArrayList<>();
     private final LinkedBlockingQueue<JsonObject> arriving = new LinkedBlockingQueue<>();
     private final MessageConsumer<JsonObject> consumer;
+
+    Listened(TestServer node, String address) {
+      this.node = node;
+      this.address = address;
+      consumer = node.vertx().eventBus().consumer(address, m -> arriving.add(m.body()));
+      consumer.completion().await();
+    }
+
+    /** {@link #events}, with whatever arrived since the last call. */
+    List<JsonObject> events() {
+      arriving.drainTo(events);
+      return events;
+    }
+
+    JsonObject last() {
+      return events.get(events.size() - 1);
+    }
+
+    /**
+     * Every event published here before now: a marker published now on the same address arrives after
+     * all of them (events on one address arrive in the order published).
+     */
+    List<JsonObject> beforeMarker() {
+      String id = UUID.randomUUID().toString();
+      node.publish(address, new JsonObject().put("type", BridgeClient.MARKER).put("marker", id));
+      Await.until("the marker on " + address, WAIT,
+          () -> events().stream().anyMatch(e -> id.equals(e.getString("marker"))), Boolean::booleanValue);
+      List<JsonObject> before = new ArrayList<>();
+      for (JsonObject e : events) {
+        if (id.equals(e.getString("marker"))) {
+          return before;
+        }
+        if (!BridgeClient.MARKER.equals(e.getString("type"))) {
+          before.add(e);
+        }
+      }
+      throw new AssertionError("unreachable");
+    }
+
+    @Override
+    public void close() {
+      consumer.unregister().await();
+    }
+  }
+
+  /**
+   * A job's log under the node's artifacts dir, followed as the supervisor has it followed: its
+   * job_log events, and the job_progress events on its owner's address (an owner of its own).
+   */
+  private static final class Followed implements AutoCloseable {
+    private static final AtomicLong OWNERS = new AtomicLong(1_000_000);
+    final TestServer node;
+    final String jobId = "job_follow_" + UUID.randomUUID().toString().replace("-", "");
+    final long owner = OWNERS.incrementAndGet();
+    final Path log;
+    final Listened logs;
+    final Listened progress;
 
     Followed(TestServer node, String fileName) throws IOException {
       this(node, node.dataDir().resolve("artifacts").resolve("jobs").resolve("dir_" + UUID.randomUUID()), fileName);
@@ -213,8 +310,8 @@ class LogFollowTest {
       this.node = node;
       this.log = Files.createDirectories(dir).resolve(fileName);
       Files.createFile(log);
-      consumer = node.vertx().eventBus().consumer("jobs.log." + jobId, m -> arriving.add(m.body()));
-      consumer.completion().await();
+      logs = new Listened(node, "jobs.log." + jobId);
+      progress = new Listened(node, "jobs.user." + owner);
     }
 
     void append(String text) throws IOException {
@@ -227,7 +324,7 @@ class LogFollowTest {
 
     void watch() {
       node.vertx().eventBus().send(LogsApi.watch(node.nodeId()), new JsonObject().put("job_id", jobId)
-          .put("owner_user_id", 0L).put("log_path", log.toString()).put("started_at", Instant.now().toString()));
+          .put("owner_user_id", owner).put("log_path", log.toString()).put("started_at", Instant.now().toString()));
     }
 
     /** Requests unwatch and waits for its reply. */
@@ -235,43 +332,28 @@ class LogFollowTest {
       node.vertx().eventBus().request(LogsApi.unwatch(node.nodeId()), new JsonObject().put("job_id", jobId)).await();
     }
 
-    /** Waits until the events carry every byte the log holds now. */
+    /** Waits until the job_log events carry every byte the log holds now. */
     void awaitAll() throws IOException {
       long size = Files.size(log);
-      Await.until("job_log events up to byte " + size + " of " + log, WAIT, () -> {
-        arriving.drainTo(events);
-        return events.isEmpty() ? 0L : last().getLong("offset") + last().getString("text").getBytes(StandardCharsets.UTF_8).length;
-      }, end -> end >= size);
+      Await.until("job_log events up to byte " + size + " of " + log, WAIT,
+          () -> logs.events().isEmpty() ? 0L
+              : logs.last().getLong("offset") + logs.last().getString("text").getBytes(StandardCharsets.UTF_8).length,
+          end -> end >= size);
     }
 
-    /**
-     * Every event published before now: a marker published now on the same address arrives after all
-     * of them (events on one address arrive in the order published).
-     */
+    List<JsonObject> events() {
+      return logs.events();
+    }
+
+    /** The job_log events published before now. */
     List<JsonObject> eventsBeforeMarker() {
-      String id = UUID.randomUUID().toString();
-      node.publish("jobs.log." + jobId, new JsonObject().put("type", BridgeClient.MARKER).put("marker", id));
-      Await.until("the marker on jobs.log." + jobId, WAIT, () -> {
-        arriving.drainTo(events);
-        return events.stream().anyMatch(e -> id.equals(e.getString("marker")));
-      }, Boolean::booleanValue);
-      List<JsonObject> before = new ArrayList<>();
-      for (JsonObject e : events) {
-        if (id.equals(e.getString("marker"))) {
-          return before;
-        }
-        before.add(e);
-      }
-      throw new AssertionError("unreachable");
-    }
-
-    private JsonObject last() {
-      return events.get(events.size() - 1);
+      return logs.beforeMarker();
     }
 
     @Override
     public void close() {
-      consumer.unregister().await();
+      logs.close();
+      progress.close();
     }
   }
 }
