@@ -279,6 +279,6 @@ final class LogFollowing {
     }
     Progress last = f.latest;
     jobs.updateProgress(f.jobId, last.stage(), last.progress(), last.etaSeconds(), last.lastLog())
-        .onComplete(ar -> f.closing.complete());
+        .onComplete(ar -> f.closing.tryComplete()); // close() may have failed it meanwhile
   }
 }
