@@ -24,6 +24,7 @@ import io.trainyard.scheduler.SchedulerApi;
 import io.trainyard.jobs.Limits;
 import io.trainyard.jobs.ModelRepository;
 import io.trainyard.jobs.ResultRepository;
+import io.trainyard.logs.FollowSettings;
 import io.trainyard.logs.LogTailVerticle;
 import io.trainyard.scheduler.SchedulerVerticle;
 import io.trainyard.store.Database;
@@ -115,8 +116,7 @@ public final class Trainyard {
           .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, launcher, nodeId,
               graceMs)))
           .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(),
-              logsConf.getInteger("tail_chars", 20_000), jobRepo, logsConf.getLong("batch_ms", 150L),
-              logsConf.getLong("progress_persist_ms", 1000L))))
+              logsConf.getInteger("tail_chars", 20_000), jobRepo, FollowSettings.from(logsConf))))
           .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, ledger, nodeId,
               AppConfig.section(conf, "scheduler").getLong("tick_ms", 2000L))))
           .compose(v -> vertx.deployVerticle(new ProvidersVerticle(cloud, polling, nodeId)))

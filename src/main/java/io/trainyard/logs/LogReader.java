@@ -56,12 +56,17 @@ public final class LogReader {
 
   /** Bytes from {@code offset} up to the last complete UTF-8 character: {text, nextOffset}. */
   public static Chunk from(Path file, long offset) throws IOException {
+    return from(file, offset, MAX_CHUNK);
+  }
+
+  /** Like {@link #from(Path, long)}, at most {@code maxBytes} bytes. */
+  public static Chunk from(Path file, long offset, int maxBytes) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
       long len = f.length();
       if (offset >= len) {
         return new Chunk("", Math.min(offset, len));
       }
-      int n = (int) Math.min(len - offset, MAX_CHUNK);
+      int n = (int) Math.min(len - offset, maxBytes);
       byte[] buf = new byte[n];
       f.seek(offset);
       f.readFully(buf);

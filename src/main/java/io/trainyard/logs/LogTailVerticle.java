@@ -1,6 +1,5 @@
 package io.trainyard.logs;
 
-import io.trainyard.jobs.JobEvents;
 import io.trainyard.jobs.JobPaths;
 import io.trainyard.jobs.JobRepository;
 import io.vertx.core.Future;
@@ -10,44 +9,43 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
- * Reads and follows this node's job logs. Followed logs are checked every {@code batchMs} (one stat
- * per running job): appended bytes go out as one {@code job_log} event with their byte offset, so a
- * reconnecting client resumes without gaps or duplicates; parsed progress goes out as
- * {@code job_progress} when it changed, and is written to the job at most every {@code persistMs}.
+ * Reads and follows this node's job logs. A followed log is read when the file system reports a change
+ * (see {@link LogFollowing}): appended bytes go out as {@code job_log} events with their byte offset, so
+ * a reconnecting client resumes without gaps or duplicates; parsed progress goes out as
+ * {@code job_progress} when it changed, and is written to the job at most every
+ * {@link FollowSettings#persistMs}.
  */
 public final class LogTailVerticle extends VerticleBase {
   private final String nodeId;
   private final Path artifacts;
   private final int tailChars;
   private final JobRepository jobs;
-  private final long batchMs;
-  private final long persistMs;
-  private final Map<String, LogFollower> followed = new LinkedHashMap<>();
-  private long timer = -1;
-  private boolean polling;
+  private final FollowSettings settings;
+  private LogFollowing following;
 
-  public LogTailVerticle(String nodeId, Path artifacts, int tailChars, JobRepository jobs, long batchMs, long persistMs) {
+  public LogTailVerticle(String nodeId, Path artifacts, int tailChars, JobRepository jobs, FollowSettings settings) {
     this.nodeId = nodeId;
     this.artifacts = artifacts.toAbsolutePath().normalize();
     this.tailChars = tailChars;
     this.jobs = jobs;
-    this.batchMs = batchMs;
-    this.persistMs = persistMs;
+    this.settings = settings;
   }
 
   @Override
   public Future<?> start() {
+    following = new LogFollowing(vertx, context, jobs, settings);
     var bus = vertx.eventBus();
     return Future.all(
         bus.<JsonObject>consumer(LogsApi.read(nodeId), this::read).completion(),
         bus.<JsonObject>consumer(LogsApi.watch(nodeId), this::watch).completion(),
         bus.<JsonObject>consumer(LogsApi.unwatch(nodeId), this::unwatch).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return following.close();
   }
 
   private void watch(Message<JsonObject> msg) {
@@ -58,92 +56,12 @@ public final class LogTailVerticle extends VerticleBase {
     }
     String started = b.getString("started_at");
     long startedAt = started == null ? System.currentTimeMillis() : Instant.parse(started).toEpochMilli();
-    followed.put(b.getString("job_id"), new LogFollower(b.getString("job_id"), b.getLong("owner_user_id"), log, startedAt));
-    if (timer < 0) {
-      timer = vertx.setPeriodic(batchMs, t -> tick());
-    }
+    following.follow(b.getString("job_id"), b.getLong("owner_user_id"), log, startedAt);
   }
 
   private void unwatch(Message<JsonObject> msg) {
-    String jobId = msg.body().getString("job_id");
-    LogFollower f = followed.get(jobId);
-    if (f == null) {
-      msg.reply(new JsonObject());
-      return;
-    }
-    // Final flush of this one job, then its last progress is persisted regardless of the throttle.
-    vertx.executeBlocking(() -> f.poll(System.currentTimeMillis()), false)
-        .compose(update -> {
-          publish(f, update);
-          Progress last = update != null ? update.progress() : f.published;
-          followed.remove(jobId);
-          return jobs.updateProgress(jobId, last.stage(), last.progress(), last.etaSeconds(), last.lastLog());
-        })
-        .onComplete(ar -> {
-          stopTimerIfIdle();
-          msg.reply(new JsonObject());
-        });
-  }
-
-  private void tick() {
-    if (polling || followed.isEmpty()) {
-      stopTimerIfIdle();
-      return;
-    }
-    polling = true;
-    List<LogFollower> snapshot = new ArrayList<>(followed.values());
-    long now = System.currentTimeMillis();
-    vertx.executeBlocking(() -> {
-      List<LogFollower.Update> out = new ArrayList<>(snapshot.size());
-      for (LogFollower f : snapshot) {
-        try {
-          out.add(f.poll(now));
-        } catch (java.io.IOException e) {
-          out.add(null);
-        }
-      }
-      return out;
-    }, false).onComplete(ar -> {
-      polling = false;
-      if (ar.failed()) {
-        return;
-      }
-      for (int i = 0; i < snapshot.size(); i++) {
-        LogFollower f = snapshot.get(i);
-        LogFollower.Update u = ar.result().get(i);
-        if (u == null || !followed.containsKey(f.jobId)) {
-          continue;
-        }
-        publish(f, u);
-        if (now - f.persistedAt >= persistMs && !LogFollower.sameShown(u.progress(), f.persisted)) {
-          f.persisted = u.progress();
-          f.persistedAt = now;
-          Progress p = u.progress();
-          jobs.updateProgress(f.jobId, p.stage(), p.progress(), p.etaSeconds(), p.lastLog());
-        }
-      }
-    });
-  }
-
-  private void publish(LogFollower f, LogFollower.Update u) {
-    if (u == null) {
-      return;
-    }
-    var bus = vertx.eventBus();
-    if (!u.chunk().text().isEmpty()) {
-      bus.publish(JobEvents.LOG_PREFIX + f.jobId, LogFollower.logEvent(f.jobId, u.chunkOffset(), u.chunk().text()));
-    }
-    if (!LogFollower.sameShown(u.progress(), f.published)) {
-      f.published = u.progress();
-      JobEvents.progress(bus, f.owner, LogFollower.progressEvent(f.jobId, u.progress()));
-    }
-  }
-
-  private void stopTimerIfIdle() {
-    if (followed.isEmpty() && timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
+    // Replies only once the rest of the log is published and the final progress stored.
+    following.unfollow(msg.body().getString("job_id")).onComplete(ar -> msg.reply(new JsonObject()));
   }
 
   private void read(Message<JsonObject> msg) {

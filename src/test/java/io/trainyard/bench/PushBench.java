@@ -2,6 +2,7 @@ package io.trainyard.bench;
 
 import io.trainyard.app.AppConfig;
 import io.trainyard.bench.BenchSupport.LongList;
+import io.trainyard.logs.FollowSettings;
 import io.trainyard.testing.Api;
 import io.trainyard.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -68,7 +69,7 @@ public final class PushBench {
     int holdMs = 200;
     int logLines = 250;
     int logIntervalMs = 25;
-    long batchMs = -1;
+    long coalesceMs = -1;
     int bridgeMarkers = 200;
     int bridgeIntervalMs = 20;
     int deadlineS = 170;
@@ -85,14 +86,14 @@ public final class PushBench {
     BenchSupport.watchdog("PushBench", o.deadlineS);
     Run run = run(o);
     if (!run.results().isEmpty()) {
-      print(run.results(), o, String.valueOf(run.batchMs()));
+      print(run.results(), o, run.follow());
     }
     System.out.flush();
     System.exit(run.failed() ? 1 : 0);
   }
 
   /** What {@link #run} measured; {@code failed} when a scenario broke off (the results so far are kept). */
-  record Run(List<Result> results, long batchMs, boolean failed) {
+  record Run(List<Result> results, String follow, boolean failed) {
   }
 
   /**
@@ -103,13 +104,13 @@ public final class PushBench {
     List<PushClient> live = new CopyOnWriteArrayList<>();
     ScheduledExecutorService pinger = BenchSupport.pinger(live);
     List<Result> results = new ArrayList<>();
-    long batchMs = o.batchMs;
+    String follow = "?";
     boolean failed = false;
     try {
       if (o.scenarios.contains("exit") || o.scenarios.contains("bridge")) {
         progress("starting a node (jobs.types.train = bench_exit.sh) on the shared embedded PostgreSQL");
         TestServer exitServer = TestServer.start(c -> tweak(c, o, "bench_exit.sh", o.holdMs));
-        batchMs = AppConfig.section(exitServer.conf(), "logs").getLong("batch_ms", 150L);
+        follow = followSetup(exitServer);
         try {
           Api user = exitServer.user("bench", "parallel");
           if (o.scenarios.contains("exit")) {
@@ -127,7 +128,7 @@ public final class PushBench {
       if (o.scenarios.contains("log")) {
         progress("starting a node (jobs.types.train = bench_log.sh)");
         TestServer logServer = TestServer.start(c -> tweak(c, o, "bench_log.sh", o.logIntervalMs));
-        batchMs = AppConfig.section(logServer.conf(), "logs").getLong("batch_ms", 150L);
+        follow = followSetup(logServer);
         try {
           Api user = logServer.user("bench", "parallel");
           results.add(logScenario(logServer, user, 1, o, live));
@@ -143,7 +144,7 @@ public final class PushBench {
     } finally {
       pinger.shutdownNow();
     }
-    return new Run(results, batchMs, failed);
+    return new Run(results, follow, failed);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -508,17 +509,24 @@ public final class PushBench {
     AppConfig.put(c, "scheduler.parallel_limit", slots);
     AppConfig.put(c, "scheduler.node_capacity", slots);
     AppConfig.put(c, "jobs.demo_step_ms", stepMs); // reaches the script as TRAINYARD_DEMO_STEP_MS
-    if (o.batchMs > 0) {
-      AppConfig.put(c, "logs.batch_ms", o.batchMs);
+    if (o.coalesceMs > 0) {
+      AppConfig.put(c, "logs.coalesce_ms", o.coalesceMs);
     }
   }
 
-  private static void print(List<Result> results, Opts o, String batchMs) {
+  /** How the node follows logs, as the table's setup line shows it. */
+  private static String followSetup(TestServer server) {
+    FollowSettings f = FollowSettings.from(AppConfig.section(server.conf(), "logs"));
+    return String.format(Locale.ROOT, "logs.coalesce_ms=%d, safety_poll_ms=%d, change_notification=%s",
+        f.coalesceMs(), f.safetyPollMs(), f.changeNotification());
+  }
+
+  private static void print(List<Result> results, Opts o, String follow) {
     System.out.println();
     System.out.println("PushBench: push latency over the SockJS event-bus bridge (raw websocket clients, loopback)");
     System.out.println("setup: " + BenchSupport.machine());
-    System.out.printf(Locale.ROOT, "       logs.batch_ms=%s; scheduler.parallel_limit=node_capacity=%d; server, embedded PostgreSQL,%n",
-        batchMs, Math.max(8, o.inflight));
+    System.out.printf(Locale.ROOT, "       %s; scheduler.parallel_limit=node_capacity=%d; server, embedded PostgreSQL,%n",
+        follow, Math.max(8, o.inflight));
     System.out.println("       job processes and clients all on this machine (clients in the server's JVM, one HttpClient each)");
     System.out.printf(Locale.ROOT, "       exit: bench_exit.sh holds %d ms then stamps its exit; %d in flight; %d warm-up jobs%n",
         o.holdMs, o.inflight, o.warmupJobs);
@@ -557,7 +565,8 @@ public final class PushBench {
               --hold-ms=200          how long bench_exit.sh runs before it exits
               --log-lines=250        tick lines of the log job (one sample per line per client)
               --log-interval-ms=25   pause between tick lines
-              --batch-ms=N           override logs.batch_ms (default: as configured)
+              --coalesce-ms=N        override logs.coalesce_ms (default: as configured); --batch-ms=N is
+                                     the old name of this option
               --bridge-markers=200   markers of the bridge scenario (one sample per marker per client)
               --bridge-interval-ms=20 pause between markers (100 clients: 5,000 frames/s)
               --deadline-s=170       abort the whole run after this long
@@ -578,7 +587,7 @@ public final class PushBench {
         case "hold-ms" -> o.holdMs = (int) v;
         case "log-lines" -> o.logLines = (int) v;
         case "log-interval-ms" -> o.logIntervalMs = (int) v;
-        case "batch-ms" -> o.batchMs = v;
+        case "coalesce-ms", "batch-ms" -> o.coalesceMs = v;
         case "bridge-markers" -> o.bridgeMarkers = (int) v;
         case "bridge-interval-ms" -> o.bridgeIntervalMs = (int) v;
         case "deadline-s" -> o.deadlineS = (int) v;

@@ -611,7 +611,7 @@ public final class ThroughputBench {
       r.notes().forEach(n -> NOTES.add("5 (" + r.key() + "/" + r.clients() + "): " + n));
     }
     NOTES.add("5: baseline = PushBench's bridge scenario: a marker published on the node's event bus -> client arrival, "
-        + "same number of clients; logs.batch_ms = " + run.batchMs());
+        + "same number of clients; " + run.follow());
     if (run.failed()) {
       NOTES.add("5: PushBench broke off; see stderr");
     }

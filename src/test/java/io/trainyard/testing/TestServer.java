@@ -105,6 +105,11 @@ public final class TestServer implements AutoCloseable {
     vertx.eventBus().publish(address, body);
   }
 
+  /** The node's Vert.x, for tests that talk to one of its verticles over the event bus directly. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public Api api() {
     return new Api(baseUrl());
   }
