@@ -40,8 +40,8 @@ final class LogFollower {
   boolean dirty;
   /** The last read stopped at {@link #MAX_EVENT_BYTES} with more written after it. */
   boolean backlog;
-  /** Set by unwatch: completed once everything written is published and the final progress stored. */
-  Promise<Void> closing;
+  /** Set by unwatch: completed, with the final progress, once everything written is published. */
+  Promise<Progress> closing;
 
   LogFollower(String jobId, long owner, Path log, long startedAtMillis) {
     this.jobId = jobId;

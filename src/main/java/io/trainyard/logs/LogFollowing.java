@@ -96,13 +96,14 @@ final class LogFollowing {
   }
 
   /**
-   * Publishes what is left of a job's log, writes its final progress, then stops following it.
-   * The job's process has exited, so nothing is appended after the read this starts.
+   * Publishes what is left of a job's log, then stops following it; answers its final progress (null
+   * if it was not followed), which the caller records with the job's outcome in one transaction. The
+   * job's process has exited, so nothing is appended after the read this starts.
    */
-  Future<Void> unfollow(String jobId) {
+  Future<Progress> unfollow(String jobId) {
     LogFollower f = followed.get(jobId);
     if (f == null) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(null);
     }
     if (f.closing == null) {
       f.closing = Promise.promise();
@@ -266,7 +267,7 @@ final class LogFollowing {
     JobEvents.progress(vertx.eventBus(), f.owner, LogFollower.progressEvent(f.jobId, f.latest));
   }
 
-  /** Everything is published: send and store the final progress regardless of the throttles, then answer unwatch. */
+  /** Everything is published: send the final progress regardless of the throttles, then answer unwatch with it. */
   private void finish(LogFollower f) {
     publishProgress(f, true);
     followed.remove(f.jobId);
@@ -277,8 +278,6 @@ final class LogFollowing {
       vertx.cancelTimer(safetyTimer);
       safetyTimer = -1;
     }
-    Progress last = f.latest;
-    jobs.updateProgress(f.jobId, last.stage(), last.progress(), last.etaSeconds(), last.lastLog())
-        .onComplete(ar -> f.closing.tryComplete()); // close() may have failed it meanwhile
+    f.closing.tryComplete(f.latest); // close() may have failed it meanwhile
   }
 }

@@ -60,8 +60,9 @@ public final class LogTailVerticle extends VerticleBase {
   }
 
   private void unwatch(Message<JsonObject> msg) {
-    // Replies only once the rest of the log is published and the final progress stored.
-    following.unfollow(msg.body().getString("job_id")).onComplete(ar -> msg.reply(new JsonObject()));
+    // Replies only once the rest of the log is published, with the final progress.
+    following.unfollow(msg.body().getString("job_id")).onComplete(ar -> msg.reply(ar.succeeded() && ar.result() != null
+        ? new JsonObject().put("progress", ar.result().toJson()) : new JsonObject()));
   }
 
   private void read(Message<JsonObject> msg) {

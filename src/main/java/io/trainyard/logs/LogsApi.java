@@ -27,9 +27,10 @@ public final class LogsApi {
   }
 
   /**
-   * Request {@code {job_id}} after the job's process exited: publishes what is left, writes the final
-   * progress, stops following, then replies. The supervisor records the exit only after the reply, so
-   * every log event of a job precedes its final status event.
+   * Request {@code {job_id}} after the job's process exited: publishes what is left, stops following,
+   * then replies {@code {progress: {stage, progress, eta_seconds, last_log}}} ({@code {}} if the log was
+   * not followed). The supervisor records the exit, with that final progress, only after the reply,
+   * so every log event of a job precedes its final status event.
    */
   public static String unwatch(String nodeId) {
     return "logs." + nodeId + ".unwatch";

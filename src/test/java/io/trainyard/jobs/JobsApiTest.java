@@ -89,6 +89,9 @@ class JobsApiTest {
     assertEquals(2, failed.getInteger("exit_code"));
     assertTrue(failed.getString("error").contains("gene_size 100"), failed.getString("error"));
     assertNull(failed.getString("model_id"));
+    String lastLog = failed.getString("last_log");
+    assertTrue(lastLog != null && failed.getString("error").startsWith(lastLog),
+        "the record keeps the last line its log showed, written with the outcome: " + lastLog);
   }
 
   @Test
