@@ -133,14 +133,7 @@ public final class JobLedger {
    */
   public Future<Claim> claim(String nodeId, boolean sweepDeadDependencies) {
     List<Job> changed = new ArrayList<>();
-    return pool.withTransaction(tx -> claimIn(tx, nodeId, sweepDeadDependencies, changed))
-        .onSuccess(claim -> announce(changed, false));
-  }
-
-  /** A claim inside {@code tx}; adds what it changed to {@code changed}. */
-  private Future<Claim> claimIn(SqlClient tx, String nodeId, boolean sweepDeadDependencies, List<Job> changed) {
-    int from = changed.size();
-    return tx.query("SELECT pg_advisory_xact_lock(7100001)").execute()
+    return pool.withTransaction(tx -> tx.query("SELECT pg_advisory_xact_lock(7100001)").execute()
         .compose(v -> sweepDeadDependencies ? tx.query(LedgerSql.FAIL_DEAD_DEPENDENCIES).execute()
             .map(dead -> JobRows.all(dead, limits)) : Future.succeededFuture(List.<Job>of()))
         .compose(failed -> tx.preparedQuery(sweepDeadDependencies ? LedgerSql.CLAIM_BY_INDEX : LedgerSql.CLAIM_BY_COUNTS)
@@ -149,8 +142,9 @@ public final class JobLedger {
         .compose(claim -> {
           changed.addAll(claim.failed());
           changed.addAll(claim.started());
-          return consequences(tx, changed, from).map(claim);
-        });
+          return consequences(tx, changed, 0).map(claim);
+        }))
+        .onSuccess(claim -> announce(changed, false));
   }
 
   /** Records the spawned process; answers whether a cancel arrived meanwhile (empty: job gone or finished). */
@@ -172,11 +166,9 @@ public final class JobLedger {
 
   /**
    * A running job's process exited (supervisor): success, failed or canceled as the facts say, with
-   * its final progress and outputs, and in the same transaction the slot it freed is handed on: this
-   * node's claim runs there, so the next job starts without a scheduler wake and a second commit.
-   * One event per changed row.
+   * its final progress and outputs, in one transaction; one event per changed row, one wake.
    */
-  public Future<Exited> exited(String jobId, ProcessExit exit, String nodeId) {
+  public Future<Optional<Job>> exited(String jobId, ProcessExit exit) {
     JsonObject p = exit.progressOrEmpty();
     ProcessExit.Output o = exit.output() == null ? ProcessExit.Output.NONE : exit.output();
     Tuple args = Tuple.tuple().addString(jobId).addInteger(exit.exitCode()).addBoolean(exit.canceling())
@@ -186,22 +178,7 @@ public final class JobLedger {
         .addString(o.modelId()).addString(o.modelPath()).addJsonObject(o.metrics())
         .addString(o.resultId()).addString(o.resultPath()).addInteger(o.rows())
         .addJsonObject(o.summary());
-    List<Job> changed = new ArrayList<>();
-    return pool.withTransaction(tx -> tx.preparedQuery(LedgerSql.EXITED).execute(args).compose(rows -> {
-          changed.addAll(JobRows.all(rows, limits));
-          if (changed.isEmpty()) {
-            return Future.succeededFuture(new Exited(Optional.empty(), List.of()));
-          }
-          Job ended = changed.get(0);
-          return consequences(tx, changed, 0)
-              .compose(v -> claimIn(tx, nodeId, false, changed))
-              .map(claim -> new Exited(Optional.of(ended), claim.started()));
-        }))
-        .onSuccess(e -> announce(changed, false));
-  }
-
-  /** What an exit recorded, and the jobs its freed slot started in the same transaction. */
-  public record Exited(Optional<Job> job, List<Job> started) {
+    return one(LedgerSql.EXITED, args, true);
   }
 
   /** queued -> canceled in one step; empty if it was no longer queued. */

@@ -225,12 +225,7 @@ public final class SupervisorVerticle extends VerticleBase {
             .map(reply -> new ProcessExit(exit.exitCode(), exit.canceling(), exit.error(), reply.body().getJsonObject("progress"),
                 exit.output()))
             .otherwise(exit))
-        // The exit's transaction also claims for this node; a transaction the database aborted (a
-        // deadlock, a lost connection) is tried once more before the outcome is given up.
-        .compose(exit -> record(jobId, exit).recover(err -> {
-          LOG.log(Level.WARNING, "recording the exit of job " + jobId + " failed once; retrying", err);
-          return record(jobId, exit);
-        }))
+        .compose(exit -> ledger.exited(jobId, exit))
         // Whatever went wrong while recording (unreadable outputs, a database hiccup), the process is
         // gone: the job must not stay 'running' holding its user's slot.
         .recover(err -> ledger.finish(jobId, JobStatus.FAILED, exitCode, "could not record the outcome: " + err.getMessage(),
@@ -243,14 +238,6 @@ public final class SupervisorVerticle extends VerticleBase {
           }
           t.exitWaiters.forEach(Promise::tryComplete);
         });
-  }
-
-  /** Records an exit, and starts what its freed slot claimed in the same transaction. */
-  private Future<Optional<Job>> record(String jobId, ProcessExit exit) {
-    return ledger.exited(jobId, exit, nodeId).map(exited -> {
-      exited.started().forEach(next -> startJob(new JsonObject().put("job_id", next.id()).put("job", next.toJson())));
-      return exited.job();
-    });
   }
 
   private void settle(Message<JsonObject> msg) {

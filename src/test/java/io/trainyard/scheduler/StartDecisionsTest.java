@@ -254,26 +254,6 @@ class StartDecisionsTest {
   }
 
   @Test
-  void anExitHandsItsSlotToTheNextJobInTheSameTransactionWithoutAWake() throws Exception {
-    long owner = users("handover", "serial", 1).get(0);
-    List<Job> jobs = queue(owner, 0, 2);
-    Job first = await(ledger.claim("node-a", false)).started().get(0);
-    assertEquals(jobs.get(0).id(), first.id());
-    int wakes = WAKES.get();
-    JobLedger.Exited exited = await(ledger.exited(first.id(),
-        new io.trainyard.jobs.ProcessExit(0, false, null, new JsonObject().put("stage", "Saving").put("progress", 99.0), null),
-        "node-a"));
-    assertEquals(JobStatus.SUCCESS, exited.job().orElseThrow().status());
-    assertEquals(100.0, exited.job().orElseThrow().progress(), "a success ends at 100");
-    assertEquals("Saving", exited.job().orElseThrow().stage(), "the final progress is written with the outcome");
-    assertEquals(List.of(jobs.get(1).id()), exited.started().stream().map(Job::id).toList(), "the freed slot is taken at once");
-    assertEquals(wakes, WAKES.get(), "no scheduler pass is needed for it");
-    assertEquals(1, runningOf(owner));
-    assertTrue(await(ledger.exited(first.id(), new io.trainyard.jobs.ProcessExit(1, false, null, null, null), "node-a"))
-        .job().isEmpty(), "an exit is recorded once");
-  }
-
-  @Test
   void aThousandWakesAtOnceCostAFewPassesAndStillStartWhatCanStart() throws Exception {
     long owner = users("wakes", "parallel", 1).get(0);
     String node = "node-wakes";
