@@ -1,11 +1,13 @@
 package io.trainyard.jobs;
 
+import io.trainyard.domain.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ public final class JobLedger {
   private final Limits limits;
   private final EventBus bus;
   private final Runnable wake;
+  private static final int ATTEMPTS = 3;
   private final GroupCommit<NewJob, Job> queueWriter = new GroupCommit<>(this::insertQueued, 2000);
 
   /** @param wake asks the scheduler for a pass; called at most once per transition */
@@ -98,7 +101,7 @@ public final class JobLedger {
     // columns) inside the same transaction: what is published is what was committed. A new job's
     // position is counted from the back of its queue (queue_position(), migration V005), so the
     // read-back stays cheap however long the queue is.
-    return pool.withTransaction(tx -> tx.preparedQuery(LedgerSql.INSERT_QUEUED).execute(args)
+    return inTransaction(new ArrayList<>(), tx -> tx.preparedQuery(LedgerSql.INSERT_QUEUED).execute(args)
             .compose(x -> checkDependencies ? failDeadAmong(tx, ids) : Future.succeededFuture())
             .compose(x -> tx.preparedQuery(JobRepository.SELECT + " WHERE j.job_id = ANY($1)").execute(Tuple.of(ids))))
         .map(rows -> {
@@ -133,7 +136,7 @@ public final class JobLedger {
    */
   public Future<Claim> claim(String nodeId, boolean sweepDeadDependencies) {
     List<Job> changed = new ArrayList<>();
-    return pool.withTransaction(tx -> tx.query("SELECT pg_advisory_xact_lock(7100001)").execute()
+    return inTransaction(changed, tx -> tx.query("SELECT pg_advisory_xact_lock(7100001)").execute()
         .compose(v -> sweepDeadDependencies ? tx.query(LedgerSql.FAIL_DEAD_DEPENDENCIES).execute()
             .map(dead -> JobRows.all(dead, limits)) : Future.succeededFuture(List.<Job>of()))
         .compose(failed -> tx.preparedQuery(sweepDeadDependencies ? LedgerSql.CLAIM_BY_INDEX : LedgerSql.CLAIM_BY_COUNTS)
@@ -229,7 +232,7 @@ public final class JobLedger {
   /** Submissions whose acknowledgement was never written fail after a while instead of staying pending. */
   public Future<List<Job>> failUnacknowledged(long olderThanSeconds) {
     List<Job> changed = new ArrayList<>();
-    return pool.withTransaction(tx -> tx.preparedQuery(LedgerSql.FAIL_UNACKNOWLEDGED).execute(Tuple.of((double) olderThanSeconds))
+    return inTransaction(changed, tx -> tx.preparedQuery(LedgerSql.FAIL_UNACKNOWLEDGED).execute(Tuple.of((double) olderThanSeconds))
             .compose(rows -> {
               changed.addAll(JobRows.all(rows, limits));
               return consequences(tx, changed, 0).map(List.copyOf(changed));
@@ -256,7 +259,7 @@ public final class JobLedger {
       if (rows.size() == 0 || decide.apply(cloudState(rows.iterator().next())).isEmpty()) {
         return Future.succeededFuture(Optional.<Applied<U>>empty());
       }
-      return pool.withTransaction(tx -> tx.preparedQuery(LedgerSql.CLOUD_STATE + " FOR UPDATE")
+      return inTransaction(changed, tx -> tx.preparedQuery(LedgerSql.CLOUD_STATE + " FOR UPDATE")
           .execute(Tuple.of(jobId)).compose(locked -> {
             if (locked.size() == 0) {
               return Future.succeededFuture(Optional.<Applied<U>>empty());
@@ -295,7 +298,7 @@ public final class JobLedger {
   /** One transition's statement in its own transaction, with the sweep parent it may change. */
   private Future<Optional<Job>> one(String sql, Tuple args, boolean mayFreeSlot) {
     List<Job> changed = new ArrayList<>();
-    return pool.withTransaction(tx -> tx.preparedQuery(sql).execute(args).compose(rows -> {
+    return inTransaction(changed, tx -> tx.preparedQuery(sql).execute(args).compose(rows -> {
       changed.addAll(JobRows.all(rows, limits));
       return consequences(tx, changed, 0);
     })).map(x -> changed.isEmpty() ? Optional.<Job>empty() : Optional.of(changed.get(0)))
@@ -340,6 +343,36 @@ public final class JobLedger {
           changed.addAll(JobRows.all(rows, limits));
           return null;
         });
+  }
+
+  /**
+   * Runs {@code work} in a transaction, again (at most {@link #ATTEMPTS} times in all) when PostgreSQL
+   * aborted it to break a deadlock or a serialization conflict: such an abort changed nothing, and
+   * the same work usually passes at once. {@code changed} collects the rows of the attempt that
+   * commits. A conflict that persists is answered as "unavailable" (503), never as an internal error.
+   */
+  private <T> Future<T> inTransaction(List<Job> changed, Function<SqlConnection, Future<T>> work) {
+    return attempt(changed, work, 1);
+  }
+
+  private <T> Future<T> attempt(List<Job> changed, Function<SqlConnection, Future<T>> work, int n) {
+    return pool.withTransaction(tx -> {
+      changed.clear();
+      return work.apply(tx);
+    }).recover(err -> {
+      if (!transientConflict(err)) {
+        return Future.failedFuture(err);
+      }
+      return n < ATTEMPTS ? attempt(changed, work, n + 1)
+          : Future.failedFuture(new DomainException(DomainException.Kind.UNAVAILABLE,
+              "The database is busy with conflicting changes; try again"));
+    });
+  }
+
+  /** A deadlock (40P01) or serialization failure (40001): the transaction was rolled back whole. */
+  static boolean transientConflict(Throwable err) {
+    return err instanceof io.vertx.pgclient.PgException pg
+        && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
   }
 
   /** The one publish site of status changes, and the one wake site. Runs after the commit. */

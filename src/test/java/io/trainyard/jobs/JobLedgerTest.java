@@ -96,6 +96,36 @@ class JobLedgerTest {
   }
 
   @Test
+  void dailyRollupsHoldTheSameHistogramsAsTheJobsTheyCount() throws Exception {
+    long analyst = await(db.pool().preparedQuery("""
+            INSERT INTO users(username, password_hash, schedule_mode) VALUES ('ledger-daily', 'x', 'parallel') RETURNING id""")
+        .execute(Tuple.tuple())).iterator().next().getLong(0);
+    // Twenty running jobs created today, with run and wait times spread over many buckets; ten end one by one through
+    // the ledger, ten together in one statement (the trigger groups them).
+    await(db.pool().preparedQuery("""
+            INSERT INTO jobs(job_id, job_type, status, owner_user_id, created_at, started_at, node_id)
+            SELECT 'job_daily_' || g, 'train', 'running', $1, date_trunc('day', now()) + g * interval '7 seconds',
+                   date_trunc('day', now()) + g * interval '7 seconds' + (g * g) * interval '1 second', 'n'
+            FROM generate_series(1, 20) g""").execute(Tuple.of(analyst)));
+    for (int g = 1; g <= 10; g++) {
+      await(ledger.finish("job_daily_" + g, g % 3 == 0 ? JobStatus.FAILED : JobStatus.SUCCESS, 0, null, null));
+    }
+    await(db.pool().query("UPDATE jobs SET status = 'canceled', finished_at = clock_timestamp() "
+        + "WHERE job_id LIKE 'job_daily_%' AND status = 'running'").execute());
+    var row = await(db.pool().preparedQuery("""
+            SELECT d.success, d.failed, d.canceled, d.run_hist = x.run AND d.wait_hist = x.wait
+            FROM job_daily d,
+                 (SELECT job_hist(array_agg(job_hist_bucket(extract(epoch FROM finished_at - started_at)))) AS run,
+                         job_hist(array_agg(job_hist_bucket(extract(epoch FROM started_at - created_at)))) AS wait
+                  FROM jobs WHERE owner_user_id = $1) x
+            WHERE d.owner_user_id = $1 -- one row: every job was created today""").execute(Tuple.of(analyst))).iterator().next();
+    assertEquals(7, row.getInteger(0));
+    assertEquals(3, row.getInteger(1));
+    assertEquals(10, row.getInteger(2));
+    assertTrue(row.getBoolean(3), "run and wait histograms equal those computed from the jobs themselves");
+  }
+
+  @Test
   void nothingLeavesATerminalStatus() throws Exception {
     Job job = await(ledger.queue(List.of(newJob(null, JobType.TRAIN)))).get(0);
     Optional<Job> canceled = await(ledger.cancelQueued(job.id()));
