@@ -98,12 +98,12 @@ public final class JobLedger {
         .addArrayOfString(deps).addArrayOfString(parents).addArrayOfString(logs).addArrayOfString(dirs);
     boolean checkDependencies = anyDependency;
     // A queued job's event shows its place in the queue, so the rows are read back (with the queue
-    // columns) inside the same transaction: what is published is what was committed. A new job's
-    // position is counted from the back of its queue (queue_position(), migration V005), so the
-    // read-back stays cheap however long the queue is.
+    // columns) inside the same transaction: what is published is what was committed. Positions are
+    // counted from the back of each queue, for all new jobs in one walk (READ_QUEUED), so the
+    // read-back costs what the write holds, however long the queue is.
     return inTransaction(new ArrayList<>(), tx -> tx.preparedQuery(LedgerSql.INSERT_QUEUED).execute(args)
             .compose(x -> checkDependencies ? failDeadAmong(tx, ids) : Future.succeededFuture())
-            .compose(x -> tx.preparedQuery(JobRepository.SELECT + " WHERE j.job_id = ANY($1)").execute(Tuple.of(ids))))
+            .compose(x -> tx.preparedQuery(LedgerSql.READ_QUEUED).execute(Tuple.of(ids))))
         .map(rows -> {
           Map<String, Job> byId = new java.util.HashMap<>();
           rows.forEach(r -> byId.put(r.getString("job_id"), JobRows.toJob(r, limits)));

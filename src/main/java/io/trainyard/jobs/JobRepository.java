@@ -20,13 +20,13 @@ import java.util.Optional;
  */
 public final class JobRepository {
   /**
-   * Job columns plus what the record's queue fields are derived from (computed for queued rows only;
-   * queue_position() counts from the nearer end of the owner's queue, see migration V005).
+   * Job columns plus what the record's queue fields are derived from (computed for queued rows only).
+   * {@code %1$s} is the queue position expression, {@code %2$s} any join it needs.
    */
-  static final String SELECT = """
+  private static final String SELECT_TEMPLATE = """
       SELECT j.*, u.schedule_mode AS owner_mode,
         CASE WHEN j.status = 'queued' AND j.job_type <> 'sweep' AND j.provider = 'local'
-          THEN queue_position(j.owner_user_id, j.priority, j.created_at, j.job_id) END AS queue_position,
+          THEN %1$s END AS queue_position,
         CASE WHEN j.status = 'queued' THEN (SELECT count(*) FROM jobs r
           WHERE r.owner_user_id = j.owner_user_id AND r.status = 'running' AND r.provider = 'local'
             AND r.job_type <> 'sweep') END AS user_running,
@@ -34,8 +34,17 @@ public final class JobRepository {
           WHERE n.status = 'running' AND n.provider = 'local' AND n.job_type <> 'sweep') END AS all_running,
         CASE WHEN j.status = 'queued' AND j.depends_on IS NOT NULL THEN
           coalesce((SELECT d.status FROM jobs d WHERE d.job_id = j.depends_on), 'missing') END AS dep_status
-      FROM jobs j JOIN users u ON u.id = j.owner_user_id
+      FROM jobs j JOIN users u ON u.id = j.owner_user_id %2$s
       """;
+
+  /** Rows as records; queue_position() counts from the nearer end of the owner's queue (migration V005). */
+  static final String SELECT = select("queue_position(j.owner_user_id, j.priority, j.created_at, j.job_id)", "");
+
+  /** The record's columns with the given queue position expression and the join it reads from. */
+  static String select(String position, String join) {
+    return SELECT_TEMPLATE.formatted(position, join);
+  }
+
   private static final String ACTIVE = JobStatus.sql(JobStatus.active());
 
   private final Pool pool;

@@ -37,6 +37,28 @@ final class LedgerSql {
       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[], $5::int[], $6::text[], $7::text[], $8::text[],
                   $9::text[]) AS n(id, type, owner, params, priority, dep, parent, log, dir)""";
 
+  /**
+   * Just-queued jobs ($1) as {@link JobRepository#SELECT} reads them, with their queue positions found
+   * in one walk: a position is the owner's queued count at or above its priority ({@code
+   * queue_counts}) minus the jobs queued after it, and those are ranked together for every job of the
+   * write, over the tail of each (owner, priority) queue from the write's first job on. Counting each
+   * job's successors one by one would walk the tail once per job: a 1,000-job batch took seconds.
+   */
+  static final String READ_QUEUED = """
+      WITH heads AS (
+        SELECT owner_user_id, priority, min(created_at) AS since FROM jobs
+        WHERE job_id = ANY($1) AND status = 'queued' AND provider = 'local' AND job_type <> 'sweep'
+        GROUP BY owner_user_id, priority),
+      tail AS MATERIALIZED (
+        SELECT q.job_id,
+          row_number() OVER (PARTITION BY q.owner_user_id, q.priority ORDER BY q.created_at DESC, q.job_id DESC) - 1 AS later
+        FROM heads h JOIN jobs q ON q.owner_user_id = h.owner_user_id AND q.priority = h.priority
+          AND q.created_at >= h.since AND q.status = 'queued' AND q.provider = 'local' AND q.job_type <> 'sweep')
+      """ + JobRepository.select("""
+      (SELECT coalesce(sum(c.n), 0) FROM queue_counts c WHERE c.owner_user_id = j.owner_user_id
+         AND c.priority >= j.priority) - t.later""", "LEFT JOIN tail t ON t.job_id = j.job_id")
+      + " WHERE j.job_id = ANY($1)";
+
   /** Queued jobs with a dependency that can never succeed: failed, canceled or gone. */
   private static final String DEAD_DEPENDENCY = """
       q.status = 'queued' AND q.depends_on IS NOT NULL AND NOT EXISTS (
