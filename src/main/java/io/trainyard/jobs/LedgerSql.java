@@ -54,10 +54,11 @@ final class LedgerSql {
         WHERE status = 'queued' AND provider = 'local' AND job_type <> 'sweep'
         GROUP BY owner_user_id, priority),
       tail AS MATERIALIZED (
-        SELECT q.job_id,
-          row_number() OVER (PARTITION BY q.owner_user_id, q.priority ORDER BY q.created_at DESC, q.job_id DESC) - 1 AS later
-        FROM heads h JOIN jobs q ON q.owner_user_id = h.owner_user_id AND q.priority = h.priority
-          AND q.created_at >= h.since AND q.status = 'queued' AND q.provider = 'local' AND q.job_type <> 'sweep')
+        -- LATERAL, so "created_at >= since" bounds the index range instead of filtering a whole queue.
+        SELECT x.job_id, x.later FROM heads h CROSS JOIN LATERAL (
+          SELECT q.job_id, row_number() OVER (ORDER BY q.created_at DESC, q.job_id DESC) - 1 AS later
+          FROM jobs q WHERE q.owner_user_id = h.owner_user_id AND q.priority = h.priority AND q.created_at >= h.since
+            AND q.status = 'queued' AND q.provider = 'local' AND q.job_type <> 'sweep') x)
       """ + JobRepository.select("""
       (SELECT coalesce(sum(c.n), 0) FROM queue_counts c WHERE c.owner_user_id = j.owner_user_id
          AND c.priority >= j.priority) - t.later""", "LEFT JOIN tail t ON t.job_id = j.job_id")

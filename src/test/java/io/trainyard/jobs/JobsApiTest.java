@@ -204,15 +204,17 @@ class JobsApiTest {
     assertTrue(active.getString("detail").startsWith("Job is still active"), active.encode());
 
     Path dir = Path.of(queued.getString("artifacts_dir"));
-    assertTrue(Files.isDirectory(dir));
+    assertFalse(Files.exists(dir), "a job's directory is made when its program starts, and this one never did");
     JsonObject deleted = dora.delete("/api/jobs/" + queued.getString("job_id")).expect(200).json();
     assertEquals(true, deleted.getBoolean("deleted"));
     assertEquals(0, deleted.getInteger("removed_models"));
     assertEquals(0, deleted.getInteger("removed_results"));
-    assertFalse(Files.exists(dir), "purge_artifacts defaults to true");
     dora.get("/api/jobs/" + queued.getString("job_id")).problem(404);
 
-    // flush (scope=active, force): the running job's tree is stopped and the job removed.
+    // flush (scope=active, force): the running job's tree is stopped and the job removed, with the
+    // directory its program wrote into (purge_artifacts defaults to true).
+    Path slowDir = Path.of(slow.getString("artifacts_dir"));
+    assertTrue(Files.isDirectory(slowDir), "a started job has its directory");
     JsonObject queued2 = dora.train(new JsonObject());
     JsonObject flushed = dora.post("/api/jobs/flush", null).expect(200).json();
     assertEquals("active", flushed.getString("scope"));
@@ -221,6 +223,7 @@ class JobsApiTest {
     dora.get("/api/jobs/" + slow.getString("job_id")).problem(404);
     dora.get("/api/jobs/" + queued2.getString("job_id")).problem(404);
     assertFalse(ProcessHandle.of(slowPid).map(ProcessHandle::isAlive).orElse(false), "flush stopped the process");
+    assertFalse(Files.exists(slowDir), "purge_artifacts defaults to true");
   }
 
   @Test
