@@ -20,11 +20,24 @@ import java.util.Optional;
  */
 public final class JobRepository {
   /**
-   * Job columns plus what the record's queue fields are derived from (computed for queued rows only).
-   * {@code %1$s} is the queue position expression, {@code %2$s} any join it needs.
+   * The JobRecord's columns, and nothing else the table holds (pid start time, provider bookkeeping):
+   * every read of jobs as records, lists included, decodes only what the record shows.
    */
-  private static final String SELECT_TEMPLATE = """
-      SELECT j.*, u.schedule_mode AS owner_mode,
+  static final String RECORD_COLUMNS = """
+      j.job_id, j.job_type, j.provider, j.status, j.owner_user_id, j.params, j.priority, j.depends_on, j.parent_id,
+      j.cancel_requested, j.created_at, j.started_at, j.finished_at, j.updated_at, j.archived_at, j.pid, j.node_id,
+      j.exit_code, j.error, j.log_path, j.artifacts_dir, j.stage, j.progress, j.eta_seconds, j.last_log, j.model_id,
+      j.result_id, j.result_summary, j.external_id, j.cost_usd, j.hardware""";
+
+  /**
+   * Record columns plus what the queue fields are derived from, computed for queued rows only (the
+   * owner's mode too: most rows of a list are not queued and need no join). {@code %1$s} is the queue
+   * position expression, {@code %2$s} any join it needs.
+   */
+  private static final String SELECT_TEMPLATE = "SELECT " + RECORD_COLUMNS + """
+      ,
+        CASE WHEN j.status = 'queued' THEN (SELECT u.schedule_mode FROM users u WHERE u.id = j.owner_user_id)
+          END AS owner_mode,
         CASE WHEN j.status = 'queued' AND j.job_type <> 'sweep' AND j.provider = 'local'
           THEN %1$s END AS queue_position,
         CASE WHEN j.status = 'queued' THEN (SELECT count(*) FROM jobs r
@@ -34,7 +47,7 @@ public final class JobRepository {
           WHERE n.status = 'running' AND n.provider = 'local' AND n.job_type <> 'sweep') END AS all_running,
         CASE WHEN j.status = 'queued' AND j.depends_on IS NOT NULL THEN
           coalesce((SELECT d.status FROM jobs d WHERE d.job_id = j.depends_on), 'missing') END AS dep_status
-      FROM jobs j JOIN users u ON u.id = j.owner_user_id %2$s
+      FROM jobs j %2$s
       """;
 
   /** Rows as records; queue_position() counts from the nearer end of the owner's queue (migration V005). */
