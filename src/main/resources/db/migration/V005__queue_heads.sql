@@ -21,7 +21,8 @@ CREATE TABLE queue_counts (
   PRIMARY KEY (owner_user_id, priority)
 );
 
--- Rows are applied in key order, so two statements never wait on each other's counter rows in a circle.
+-- Rows are applied in key order, so two single statements never wait on each other's counter rows in a
+-- circle (transactions of several statements still can; the ledger retries those).
 CREATE FUNCTION queue_counts_ins() RETURNS trigger AS $$
 BEGIN
   INSERT INTO queue_counts AS c (owner_user_id, priority, n)
@@ -84,7 +85,7 @@ END $$ LANGUAGE plpgsql STABLE;
 
 -- Submissions are now written in groups that span users, and a claim starts several users' jobs in
 -- one statement, so two statements may touch the same counter rows in different orders. The counter
--- triggers of V002 now apply their rows in key order, so they can never deadlock each other (the
+-- triggers of V002 now apply their rows in key order, so two single statements cannot deadlock (the
 -- bodies are V002's, with ORDER BY added).
 CREATE OR REPLACE FUNCTION job_counts_ins() RETURNS trigger AS $$
 BEGIN

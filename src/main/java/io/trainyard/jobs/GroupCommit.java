@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Group commit: requests that arrive while a write is in flight are written together in the next
  * one. Every submission touches the same few counter rows (job_counts, queue_counts, job_daily), so
  * concurrent submission transactions would otherwise queue behind each other's commit (and fsync)
  * one by one; grouped, a burst costs a few commits. Each caller's future completes, on the caller's
- * own context, only after the write holding its rows committed. A group that fails is retried
- * request by request, so one bad request never fails the others.
+ * own context, only after the write holding its rows committed. A group the database rolled back is
+ * retried request by request, so one bad request never fails the others.
  *
  * <p>Lock-free because callers may sit on different event loops: the queue is concurrent and the
  * {@code writing} flag admits one writer at a time.
@@ -31,14 +32,17 @@ final class GroupCommit<T, R> {
   private final AtomicBoolean writing = new AtomicBoolean();
   private final Function<List<T>, Future<List<R>>> write;
   private final int maxItems;
+  private final Predicate<Throwable> rolledBack;
 
   /**
-   * @param write    writes items in one transaction; answers one result per item, in order
-   * @param maxItems a group stops growing at this many items (a larger single request is written alone)
+   * @param write      writes items in one transaction; answers one result per item, in order
+   * @param maxItems   a group stops growing at this many items (a larger single request is written alone)
+   * @param rolledBack whether a failure certainly left nothing written, so each request may be tried alone
    */
-  GroupCommit(Function<List<T>, Future<List<R>>> write, int maxItems) {
+  GroupCommit(Function<List<T>, Future<List<R>>> write, int maxItems, Predicate<Throwable> rolledBack) {
     this.write = write;
     this.maxItems = maxItems;
+    this.rolledBack = rolledBack;
   }
 
   Future<List<R>> submit(List<T> items) {
@@ -66,13 +70,7 @@ final class GroupCommit<T, R> {
       }
       return;
     }
-    Future<List<R>> written;
-    try {
-      written = write.apply(items);
-    } catch (RuntimeException e) {
-      written = Future.failedFuture(e);
-    }
-    written.onComplete(ar -> {
+    apply(items).onComplete(ar -> {
       try {
         answer(group, ar);
       } finally {
@@ -94,8 +92,19 @@ final class GroupCommit<T, R> {
     } else if (group.size() == 1) {
       complete(group.get(0), ar.succeeded() ? Future.failedFuture(new IllegalStateException("write answered "
           + ar.result().size() + " results for " + group.get(0).items().size() + " items")) : Future.failedFuture(ar.cause()));
+    } else if (rolledBack.test(ar.cause())) {
+      group.forEach(r -> apply(r.items()).onComplete(alone -> complete(r, alone)));
     } else {
-      group.forEach(r -> write.apply(r.items()).onComplete(alone -> complete(r, alone)));
+      // Not known to have been rolled back (it may have committed): writing again could duplicate.
+      group.forEach(r -> complete(r, Future.failedFuture(ar.cause())));
+    }
+  }
+
+  private Future<List<R>> apply(List<T> items) {
+    try {
+      return write.apply(items);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
   }
 

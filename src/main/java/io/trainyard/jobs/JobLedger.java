@@ -27,9 +27,11 @@ import java.util.function.Function;
  *
  * <pre>
  *   queue        (new)     -> queued            submission, sweep, rerun, template, batch
- *   claim        queued    -> running | failed  scheduler (failed: its dependency can never succeed)
+ *   claim        queued    -> running | failed  scheduler (failed, timer passes: its dependency was deleted)
  *   spawned      running   (pid recorded)       supervisor; answers whether a cancel arrived meanwhile
- *   finish       active    -> success | failed | canceled   supervisor (exit, lost process)
+ *   exited       running   -> success | failed | canceled, with final progress and outputs   supervisor
+ *   finish       active    -> success | failed | canceled   supervisor (failed launch, lost process)
+ *   dependents   queued    -> failed            in the transaction that failed or canceled their dependency
  *   cancel       queued    -> canceled; running: cancel_requested, the exit then finishes it
  *   pending      (new)     -> pending           cloud submission or discovery
  *   cloud apply  active    -> any later status  provider polls and webhooks
@@ -42,7 +44,9 @@ public final class JobLedger {
   private final EventBus bus;
   private final Runnable wake;
   private static final int ATTEMPTS = 3;
-  private final GroupCommit<NewJob, Job> queueWriter = new GroupCommit<>(this::insertQueued, 2000);
+  private final GroupCommit<NewJob, Job> queueWriter = new GroupCommit<>(this::insertQueued, 2000,
+      // A statement PostgreSQL refused ends its transaction without a trace; anything else may have committed.
+      err -> err instanceof io.vertx.pgclient.PgException || err instanceof DomainException);
 
   /** @param wake asks the scheduler for a pass; called at most once per transition */
   public JobLedger(Pool pool, Limits limits, EventBus bus, Runnable wake) {
@@ -101,7 +105,15 @@ public final class JobLedger {
     // columns) inside the same transaction: what is published is what was committed. Positions are
     // counted from the back of each queue, for all new jobs in one walk (READ_QUEUED), so the
     // read-back costs what the write holds, however long the queue is.
-    return inTransaction(new ArrayList<>(), tx -> tx.preparedQuery(LedgerSql.INSERT_QUEUED).execute(args)
+    // Dependencies are share-locked first: a dependency failing at this moment then either commits
+    // before the check below (which sees it) or waits for this insert (and its own dependents step
+    // sees these jobs). Taken before the insert's counter rows, as a finish takes its row first.
+    String[] dependencies = java.util.Arrays.stream(deps).filter(java.util.Objects::nonNull).distinct().sorted()
+        .toArray(String[]::new);
+    return inTransaction(new ArrayList<>(), tx -> (checkDependencies
+            ? tx.preparedQuery(LedgerSql.LOCK_DEPENDENCIES).execute(Tuple.of((Object) dependencies)).mapEmpty()
+            : Future.<Void>succeededFuture())
+            .compose(locked -> tx.preparedQuery(LedgerSql.INSERT_QUEUED).execute(args))
             .compose(x -> checkDependencies ? failDeadAmong(tx, ids) : Future.succeededFuture())
             .compose(x -> tx.preparedQuery(LedgerSql.READ_QUEUED).execute(Tuple.of(ids))))
         .map(rows -> {

@@ -191,6 +191,17 @@ public final class JobRepository {
         .execute(Tuple.of(nodeId)).map(rows -> JobRows.all(rows, limits));
   }
 
+  /**
+   * Whether a job claimed by {@code nodeId} still waits for its process: present (with its
+   * cancel_requested flag) only while it is running there with no pid recorded yet.
+   */
+  public Future<Optional<Boolean>> awaitingStart(String jobId, String nodeId) {
+    return pool.preparedQuery("""
+            SELECT cancel_requested FROM jobs WHERE job_id = $1 AND status = 'running' AND node_id = $2 AND pid IS NULL""")
+        .execute(Tuple.of(jobId, nodeId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBoolean(0)));
+  }
+
   /** Pid start time of a job, for telling its process from an unrelated one with a reused pid. */
   public Future<Optional<Long>> pidStart(String jobId) {
     return pool.preparedQuery("SELECT pid_start FROM jobs WHERE job_id = $1").execute(Tuple.of(jobId))

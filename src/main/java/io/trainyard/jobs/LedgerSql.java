@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The SQL of {@link JobLedger}: the only statements that write {@code jobs.status}. Every status guard
- * here is generated from {@link JobStatus#canMoveTo}, so the lifecycle rule lives in one place.
+ * The SQL of {@link JobLedger}: the only statements that write {@code jobs.status}. Guards on a status
+ * given at run time are generated from {@link JobStatus#canMoveTo}; statements whose move is fixed
+ * (claim: queued to running, exited: running to terminal, dependents: queued to failed) name their
+ * one legal source status, which {@code JobLedgerTest} checks against the same rule.
  */
 final class LedgerSql {
   private LedgerSql() {
@@ -225,6 +227,9 @@ final class LedgerSql {
   static final String FLAG_CANCEL = """
       UPDATE jobs SET cancel_requested = true, updated_at = clock_timestamp()
       WHERE job_id = $1 AND status IN """ + ACTIVE;
+
+  /** Share-locks the jobs that new submissions depend on, in id order. */
+  static final String LOCK_DEPENDENCIES = "SELECT 1 FROM jobs WHERE job_id = ANY($1) ORDER BY job_id FOR SHARE";
 
   /** Locks sweep parents (in id order, so two transactions never wait on each other in a circle). */
   static final String LOCK_PARENTS = "SELECT 1 FROM jobs WHERE job_id = ANY($1) ORDER BY job_id FOR UPDATE";

@@ -5,6 +5,9 @@ import java.time.ZoneOffset;
 
 /** The contract's timestamp form: ISO-8601 UTC with milliseconds, e.g. 2026-11-23T10:00:00.123Z. */
 public final class Times {
+  private static final java.time.format.DateTimeFormatter OUTSIDE_FOUR_DIGITS =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'");
+
   private Times() {
   }
 
@@ -17,6 +20,9 @@ public final class Times {
       return null;
     }
     OffsetDateTime u = t.getOffset().equals(ZoneOffset.UTC) ? t : t.withOffsetSameInstant(ZoneOffset.UTC);
+    if (u.getYear() < 0 || u.getYear() > 9999) {
+      return OUTSIDE_FOUR_DIGITS.format(u); // never from the database's clock, but never wrong either
+    }
     char[] c = new char[24];
     put(c, 0, u.getYear(), 4);
     c[4] = '-';

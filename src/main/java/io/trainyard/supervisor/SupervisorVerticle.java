@@ -117,10 +117,17 @@ public final class SupervisorVerticle extends VerticleBase {
     if (tracked.containsKey(jobId) || !starting.add(jobId)) {
       return;
     }
-    // The claim's own record, when it came along, is as fresh as a read: the row became running on
-    // this node in the claim's transaction, and a cancel since then is seen when the pid is recorded.
-    Future<Optional<Job>> claimed = request.getJsonObject("job") != null
-        ? Future.succeededFuture(Optional.of(Job.fromJson(request.getJsonObject("job")))) : jobs.find(jobId, null);
+    // The claim's own record, when it came along, spares reading the whole row; one small read still
+    // confirms it is claimed here and not started, deleted (a flush) or canceled meanwhile.
+    JsonObject record = request.getJsonObject("job");
+    Future<Optional<Job>> claimed = record == null ? jobs.find(jobId, null)
+        : jobs.awaitingStart(jobId, nodeId).compose(cancel -> {
+          if (cancel.isPresent() && cancel.get()) {
+            return ledger.finish(jobId, JobStatus.CANCELED, null, "canceled before its process started", null)
+                .map(x -> Optional.<Job>empty());
+          }
+          return Future.succeededFuture(cancel.map(c -> Job.fromJson(record)));
+        });
     claimed.compose(found -> {
       if (found.isEmpty() || found.get().status() != JobStatus.RUNNING || !nodeId.equals(found.get().nodeId())) {
         return Future.succeededFuture();
@@ -221,10 +228,14 @@ public final class SupervisorVerticle extends VerticleBase {
       String lastLine = Outcomes.lastLine(t.job.logPath());
       return new ProcessExit(exitCode, t.canceling, lastLine, null, exitCode == 0 ? Outcomes.read(t.job) : null);
     }, false)
-        .compose(exit -> vertx.eventBus().<JsonObject>request(LogsApi.unwatch(nodeId), new JsonObject().put("job_id", jobId))
-            .map(reply -> new ProcessExit(exit.exitCode(), exit.canceling(), exit.error(), reply.body().getJsonObject("progress"),
-                exit.output()))
-            .otherwise(exit))
+        // The follower is released whatever the blocking step met (an unreadable metrics file, /proc
+        // trouble): otherwise it would keep watching, and its last lines would never go out.
+        .transform(read -> vertx.eventBus().<JsonObject>request(LogsApi.unwatch(nodeId), new JsonObject().put("job_id", jobId))
+            .map(reply -> reply.body().getJsonObject("progress"))
+            .otherwiseEmpty()
+            .compose(progress -> read.failed() ? Future.<ProcessExit>failedFuture(read.cause())
+                : Future.succeededFuture(new ProcessExit(exitCode, t.canceling, read.result().error(), progress,
+                    read.result().output()))))
         .compose(exit -> ledger.exited(jobId, exit))
         // Whatever went wrong while recording (unreadable outputs, a database hiccup), the process is
         // gone: the job must not stay 'running' holding its user's slot.

@@ -126,6 +126,49 @@ class JobLedgerTest {
   }
 
   @Test
+  void anExitIsRecordedOnceWithItsOutputsOnlyWhenItSucceeded() throws Exception {
+    long exiter = await(db.pool().preparedQuery("""
+            INSERT INTO users(username, password_hash, schedule_mode) VALUES ('ledger-exit', 'x', 'parallel') RETURNING id""")
+        .execute(Tuple.tuple())).iterator().next().getLong(0);
+    String ok = running(exiter, "job_exit_ok");
+    String bad = running(exiter, "job_exit_bad");
+    String asked = running(exiter, "job_exit_asked");
+    await(ledger.requestCancel(asked));
+    ProcessExit.Output model = new ProcessExit.Output("model_exit_ok", "/tmp/m.json", new JsonObject().put("val_r2", 0.9),
+        null, null, 0, new JsonObject().put("val_r2", 0.9));
+    JsonObject last = new JsonObject().put("stage", "Training").put("progress", 40.0).put("last_log", "epoch 4/10");
+
+    Job done = await(ledger.exited(ok, new ProcessExit(0, false, null, last, model))).orElseThrow();
+    assertEquals(JobStatus.SUCCESS, done.status());
+    assertEquals("model_exit_ok", done.modelId());
+    assertEquals(100.0, done.progress(), "a success ends at 100");
+    assertEquals("epoch 4/10", done.lastLog(), "the final progress is written with the outcome");
+    Job failed = await(ledger.exited(bad, new ProcessExit(2, false, "ERROR: no such column", last,
+        new ProcessExit.Output("model_exit_bad", "/tmp/m.json", new JsonObject(), null, null, 0, null)))).orElseThrow();
+    assertEquals(JobStatus.FAILED, failed.status());
+    assertEquals("ERROR: no such column", failed.error());
+    assertEquals(40.0, failed.progress(), "a failure keeps the progress it reached");
+    assertEquals(null, failed.modelId());
+    Job canceled = await(ledger.exited(asked, new ProcessExit(0, false, null, null,
+        new ProcessExit.Output("model_exit_asked", "/tmp/m.json", new JsonObject(), null, null, 0, null)))).orElseThrow();
+    assertEquals(JobStatus.CANCELED, canceled.status(), "a cancel requested meanwhile wins over exit code 0");
+    assertEquals("canceled by request", canceled.error());
+
+    assertTrue(await(ledger.exited(ok, new ProcessExit(1, false, "late", null, null))).isEmpty(), "an exit is recorded once");
+    var models = await(db.pool().preparedQuery("SELECT model_id FROM models WHERE owner_user_id = $1")
+        .execute(Tuple.of(exiter)));
+    assertEquals(1, models.size(), "only the success registered its model");
+    assertEquals("model_exit_ok", models.iterator().next().getString(0));
+  }
+
+  private static String running(long owner, String id) throws Exception {
+    await(db.pool().preparedQuery("""
+            INSERT INTO jobs(job_id, job_type, status, owner_user_id, started_at, node_id)
+            VALUES ($1, 'train', 'running', $2, now(), 'n')""").execute(Tuple.of(id, owner)));
+    return id;
+  }
+
+  @Test
   void nothingLeavesATerminalStatus() throws Exception {
     Job job = await(ledger.queue(List.of(newJob(null, JobType.TRAIN)))).get(0);
     Optional<Job> canceled = await(ledger.cancelQueued(job.id()));
@@ -193,6 +236,12 @@ class JobLedgerTest {
       }
     }
     assertEquals(List.of(JobStatus.PENDING, JobStatus.QUEUED), JobStatus.sourcesOf(JobStatus.RUNNING));
+    // The statements whose move is fixed in their SQL (claim, exited, dependents) make legal moves only.
+    assertTrue(JobStatus.QUEUED.canMoveTo(JobStatus.RUNNING));
+    assertTrue(JobStatus.QUEUED.canMoveTo(JobStatus.FAILED));
+    for (JobStatus end : JobStatus.terminal()) {
+      assertTrue(JobStatus.RUNNING.canMoveTo(end));
+    }
     assertFalse(JobStatus.QUEUED.canMoveTo(JobStatus.PENDING));
   }
 

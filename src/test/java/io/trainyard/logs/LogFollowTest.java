@@ -166,7 +166,9 @@ class LogFollowTest {
       f.append("step 2/4\nstep 3/4\n");
       f.awaitAll();
       f.append("validating\nstep 4/4 done\n");
-      f.unwatch();
+      JsonObject answered = f.unwatch();
+      assertEquals(100.0, answered.getDouble("progress"), "the unwatch reply carries the final progress");
+      assertEquals("step 4/4 done", answered.getString("last_log"));
       List<JsonObject> progress = f.progress.beforeMarker();
       assertTrue(!progress.isEmpty(), "progress events");
       JsonObject last = progress.get(progress.size() - 1);
@@ -328,8 +330,10 @@ class LogFollowTest {
     }
 
     /** Requests unwatch and waits for its reply. */
-    void unwatch() {
-      node.vertx().eventBus().request(LogsApi.unwatch(node.nodeId()), new JsonObject().put("job_id", jobId)).await();
+    /** Answers the final progress the reply carries (what the exit then records with the outcome). */
+    JsonObject unwatch() {
+      return ((JsonObject) node.vertx().eventBus().request(LogsApi.unwatch(node.nodeId()), new JsonObject().put("job_id", jobId))
+          .await().body()).getJsonObject("progress");
     }
 
     /** Waits until the job_log events carry every byte the log holds now. */

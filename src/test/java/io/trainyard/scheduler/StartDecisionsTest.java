@@ -219,7 +219,7 @@ class StartDecisionsTest {
   void aBurstOfSubmissionsSharesTransactionsAndWakes() throws Exception {
     long owner = users("burst", "parallel", 1).get(0);
     int wakes = WAKES.get();
-    List<Future<List<Job>>> all = new ArrayList<>();
+    List<Future<List<Job>>> all = java.util.Collections.synchronizedList(new ArrayList<>());
     VERTX.runOnContext(v -> {
       for (int i = 0; i < 1000; i++) {
         all.add(ledger.queue(List.of(newJob(owner, 0))));
@@ -235,6 +235,24 @@ class StartDecisionsTest {
     assertEquals(1L, positions.get(0));
     assertEquals(1000L, positions.get(999), "every answer carries its own queue position");
     assertEquals(1000, new java.util.HashSet<>(positions).size());
+  }
+
+  @Test
+  void aSubmissionTheDatabaseRefusesFailsAloneAndTheOthersInItsGroupAreWritten() throws Exception {
+    long owner = users("grouped", "parallel", 1).get(0);
+    List<Future<List<Job>>> all = java.util.Collections.synchronizedList(new ArrayList<>());
+    VERTX.runOnContext(v -> {
+      for (int i = 0; i < 20; i++) {
+        // An owner that does not exist: the foreign key refuses that row, and with it its whole group.
+        all.add(ledger.queue(List.of(newJob(i == 7 ? 987_654_321L : owner, 0))));
+      }
+    });
+    Await.until("every submission is answered", Duration.ofSeconds(30), () -> all.size() == 20
+        && all.stream().allMatch(Future::isComplete), done -> done);
+    for (int i = 0; i < 20; i++) {
+      assertEquals(i != 7, all.get(i).succeeded(), "submission " + i);
+    }
+    assertEquals(19, count("SELECT count(*) FROM jobs WHERE owner_user_id = " + owner));
   }
 
   @Test
