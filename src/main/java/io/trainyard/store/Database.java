@@ -41,7 +41,11 @@ public final class Database {
       // call. A generic plan is made once per connection from the statistics of that moment: one made
       // while the jobs table was nearly empty (a fresh install, the first minute of a burst) scans the
       // whole table and stays until autovacuum's next ANALYZE, which made 1,000-job batches 5x slower.
-      connect.addProperty("plan_cache_mode", "force_custom_plan");
+      // db.plan_cache_mode: "" leaves the server's setting (e.g. behind a pooler that refuses it).
+      String planCacheMode = dbConf.getString("plan_cache_mode", "force_custom_plan");
+      if (planCacheMode != null && !planCacheMode.isBlank()) {
+        connect.addProperty("plan_cache_mode", planCacheMode);
+      }
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(dbConf.getInteger("pool_size", 8)).setShared(false))
           .connectingTo(connect)
