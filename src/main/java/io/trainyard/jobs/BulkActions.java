@@ -113,34 +113,34 @@ public final class BulkActions {
         .map(job -> new JsonObject().put("job", job.toJson()));
   }
 
-  /** Archives the caller's finished jobs last updated at or before now minus {@code hours}. */
+  /**
+   * Archives the caller's jobs last updated at or before now minus {@code hours}. With
+   * {@code terminalOnly} (the default) only finished ones, and the expired jobs left alone because
+   * they are still active are listed in skipped_running (the seed's behaviour); without it active
+   * jobs are archived too (archiving only hides a job from the default list and counts).
+   */
   public Future<JsonObject> archiveExpired(User user, double hours, boolean terminalOnly) {
     Long owner = JobService.scope(user);
-    return pool.preparedQuery("""
-            UPDATE jobs SET archived_at = clock_timestamp()
-            WHERE archived_at IS NULL AND status IN """ + JobStatus.sql(JobStatus.terminal()) + """
-
-              AND updated_at <= clock_timestamp() - make_interval(secs => $1)
-              AND ($2::bigint IS NULL OR owner_user_id = $2)
-            RETURNING job_id""")
-        .execute(Tuple.of(hours * 3600, owner))
+    String expired = """
+         archived_at IS NULL AND updated_at <= clock_timestamp() - make_interval(secs => $1)
+          AND ($2::bigint IS NULL OR owner_user_id = $2)""";
+    Tuple args = Tuple.of(hours * 3600, owner);
+    return pool.preparedQuery("UPDATE jobs SET archived_at = clock_timestamp() WHERE " + expired
+            + (terminalOnly ? " AND status IN " + JobStatus.sql(JobStatus.terminal()) : "") + " RETURNING job_id")
+        .execute(args)
         .compose(archived -> {
-          JsonArray ids = new JsonArray();
-          archived.forEach(r -> ids.add(r.getString(0)));
-          Future<JsonArray> skipped = terminalOnly ? Future.succeededFuture(new JsonArray())
-              : pool.preparedQuery("""
-                      SELECT job_id FROM jobs WHERE archived_at IS NULL AND status IN """ + JobStatus.sql(JobStatus.active()) + """
-
-                        AND updated_at <= clock_timestamp() - make_interval(secs => $1)
-                        AND ($2::bigint IS NULL OR owner_user_id = $2)""")
-                  .execute(Tuple.of(hours * 3600, owner))
-                  .map(rows -> {
-                    JsonArray a = new JsonArray();
-                    rows.forEach(r -> a.add(r.getString(0)));
-                    return a;
-                  });
+          JsonArray ids = ids(archived);
+          Future<JsonArray> skipped = !terminalOnly ? Future.succeededFuture(new JsonArray())
+              : pool.preparedQuery("SELECT job_id FROM jobs WHERE " + expired + " AND status IN "
+                  + JobStatus.sql(JobStatus.active()) + " ORDER BY updated_at, job_id").execute(args).map(BulkActions::ids);
           return skipped.map(s -> new JsonObject().put("archived", ids).put("count", ids.size()).put("hours", hours)
               .put("terminal_only", terminalOnly).put("skipped_running", s));
         });
+  }
+
+  private static JsonArray ids(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows) {
+    JsonArray out = new JsonArray();
+    rows.forEach(r -> out.add(r.getString(0)));
+    return out;
   }
 }

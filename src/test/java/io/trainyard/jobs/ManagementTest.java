@@ -95,7 +95,7 @@ class ManagementTest {
   }
 
   @Test
-  void archiveExpiredWithHoursZeroArchivesFinishedJobsAndReportsLiveOnes() {
+  void archiveExpiredArchivesFinishedJobsAndListsTheActiveOnesItLeftAlone() {
     Api u = server.user("expirer", "parallel");
     String done = u.awaitStatus(u.train(new JsonObject()).getString("job_id"), "success").getString("job_id");
     String live = running(u).getString("job_id");
@@ -103,12 +103,16 @@ class ManagementTest {
     assertEquals(0, kept.getInteger("count"), "nothing is 72 hours old");
     assertEquals(72.0, kept.getDouble("hours"));
     assertTrue(kept.getBoolean("terminal_only"));
-    JsonObject r = u.post("/api/jobs/archive-expired?hours=0&terminal_only=false", null).expect(200).json();
+    JsonObject r = u.post("/api/jobs/archive-expired?hours=0", null).expect(200).json();
     assertEquals(ids(done), r.getJsonArray("archived"));
     assertEquals(1, r.getInteger("count"));
-    assertEquals(ids(live), r.getJsonArray("skipped_running"));
+    assertEquals(ids(live), r.getJsonArray("skipped_running"), "the expired job left alone because it is active is listed");
     assertNull(u.job(live).getString("archived_at"));
     assertNotNull(u.job(done).getString("archived_at"));
+    JsonObject all = u.post("/api/jobs/archive-expired?hours=0&terminal_only=false", null).expect(200).json();
+    assertEquals(ids(live), all.getJsonArray("archived"), "without terminal_only an active job is archived too");
+    assertEquals(0, all.getJsonArray("skipped_running").size());
+    assertNotNull(u.job(live).getString("archived_at"));
     u.post("/api/jobs/archive-expired?hours=-1", null).problem(400);
     u.post("/api/jobs/archive-expired?hours=abc", null).problem(400);
     u.post("/api/jobs/" + live + "/cancel", null).expect(200);
