@@ -13,16 +13,19 @@ import { jobFilters } from './jobs/filters.js';
 import { jobList } from './jobs/list.js';
 import { overview } from './jobs/overview.js';
 import { jobStore } from './jobs/store.js';
+import { readFilter, writeFilter } from './jobs/url-filter.js';
 
 export { jobSummary } from './jobs/row.js';
 
-// Filters survive navigation between pages of the app.
+// Filters survive navigation between pages of the app, and are kept in the URL (see url-filter.js).
 const filter = { status: '', type: '', archived: false };
 
 export const jobsView = {
   key: 'jobs',
-  mount(el, params) {
+  mount(el, params, query) {
     let detail = null;
+    // A link with filters (/jobs?status=running) sets them; a bare /jobs keeps the ones in use.
+    if (query && [...query.keys()].length) readFilter(filter, query);
     const store = jobStore(filter, params.id || null, { onList: renderList, onCounts: renderCounts, onRow: (job) => list.update(job) });
     const { state } = store;
 
@@ -30,7 +33,8 @@ export const jobsView = {
     const act = jobActions(state, {
       updateRow: (job) => list.update(job), removeItems: store.removeItems, refreshAll: store.refreshAll, scheduleCounts: store.scheduleCounts,
     });
-    const filters = jobFilters(filter, store.reload);
+    const reload = () => { writeFilter(filter); store.reload(); };
+    const filters = jobFilters(filter, reload);
     const bulk = bulkBar(state, filter, { onSelectAll: renderList, act });
     const list = jobList(state, filter, {
       onMore: async () => list.focusJob(await store.loadMore()),
@@ -61,7 +65,7 @@ export const jobsView = {
     }
 
     function renderOverview() {
-      replace(main, overview(state.counts, (status) => { filter.status = status; filter.archived = false; store.reload(); }));
+      replace(main, overview(state.counts, (status) => { filter.status = status; filter.archived = false; reload(); }));
     }
 
     function showMain() {
@@ -82,13 +86,19 @@ export const jobsView = {
     const offFeed = onJobEvent(store.applyEvent);
     const stopFresh = keepFresh(store.refreshAll);
     fetchOwners(state.owners).then((ok) => { if (ok && state.items.length) renderList(); });
+    writeFilter(filter);
     renderCounts();
     store.load();
     store.loadCounts();
     showMain();
 
     return {
-      update(p) {
+      update(p, q) {
+        if (q && [...q.keys()].length && readFilter(filter, q)) {
+          filters.render(state.counts);
+          store.reload();
+        }
+        writeFilter(filter);
         const prev = state.selectedId;
         state.selectedId = p.id || null;
         if (prev !== state.selectedId) {

@@ -28,6 +28,7 @@ export function jobFilters(filter, onChange) {
   function render(counts) {
     for (const b of statusButtons) b.setAttribute('aria-pressed', String(filter.status === b.dataset.status));
     archivedBtn.setAttribute('aria-pressed', String(filter.archived));
+    typeSelect.value = filter.type;
     for (const [k, node] of Object.entries(countEls)) {
       const v = counts ? counts[k] : null;
       node.textContent = v == null ? '–' : String(v);

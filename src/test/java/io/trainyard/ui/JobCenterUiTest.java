@@ -48,6 +48,18 @@ class JobCenterUiTest extends UiTest {
 
     b.click("[data-testid=status-filter-failed]");
     b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 1 && b.exists(row(bad)), "only the failed job");
+    b.waitUntil(() -> "?status=failed".equals(b.js("return location.search")), "the filter is kept in the URL");
+    b.click("[data-testid=status-filter-all]");
+    b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 4, "all jobs again");
+    assertEquals("", b.js("return location.search"));
+
+    // A link with a filter (the contract's alias included) opens the list filtered, and survives a reload.
+    b.go("/jobs?status=completed");
+    b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 3 && !b.exists(row(bad)), "only the succeeded jobs");
+    assertEquals("true", b.attr("[data-testid=status-filter-success]", "aria-pressed"));
+    b.waitUntil(() -> "?status=success".equals(b.js("return location.search")), "the URL names the filter it shows");
+    b.reload();
+    b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 3, "still filtered after a reload");
     b.click("[data-testid=status-filter-all]");
     b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 4, "all jobs again");
 
