@@ -1,5 +1,6 @@
 package io.trainyard.app;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trainyard.auth.AuthService;
 import io.trainyard.auth.PasswordHasher;
@@ -17,6 +18,7 @@ import io.trainyard.jobs.JobLedger;
 import io.trainyard.jobs.JobService;
 import io.trainyard.jobs.Submissions;
 import io.trainyard.jobs.Templates;
+import io.trainyard.metrics.JobMetrics;
 import io.trainyard.logs.LogService;
 import io.trainyard.providers.CloudJobs;
 import io.trainyard.providers.ProvidersVerticle;
@@ -89,8 +91,9 @@ public final class Trainyard {
       AuthService auth = new AuthService(vertx, users, new TokenRepository(db.pool(), ttlHours),
           new PasswordHasher(authConf.getInteger("pbkdf2_iterations", 310_000)));
       JobRepository jobRepo = new JobRepository(db.pool(), limits);
+      JobMetrics metrics = new JobMetrics(registry != null ? registry : new SimpleMeterRegistry());
       JobLedger ledger = new JobLedger(db.pool(), limits, vertx.eventBus(),
-          () -> vertx.eventBus().send(SchedulerApi.WAKE, null));
+          () -> vertx.eventBus().send(SchedulerApi.WAKE, null), metrics::announced);
       ModelRepository models = new ModelRepository(db.pool());
       ResultRepository results = new ResultRepository(db.pool());
       Submissions submissions = new Submissions(vertx, jobRepo, ledger, models, datasets, paths,
@@ -118,8 +121,10 @@ public final class Trainyard {
           .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(),
               logsConf.getInteger("tail_chars", 20_000), jobRepo, FollowSettings.from(logsConf))))
           .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, ledger, nodeId,
-              AppConfig.section(conf, "scheduler").getLong("tick_ms", 2000L))))
+              AppConfig.section(conf, "scheduler").getLong("tick_ms", 2000L), metrics::schedulerPass)))
           .compose(v -> vertx.deployVerticle(new ProvidersVerticle(cloud, polling, nodeId)))
+          .compose(v -> vertx.deployVerticle(metrics.follower(jobRepo,
+              AppConfig.section(conf, "metrics").getLong("refresh_ms", 5000L))))
           .compose(v -> vertx.deployVerticle(http))
           .map(v -> new Trainyard(vertx, db, http, nodeId))
           .recover(err -> db.close(vertx).transform(x -> Future.failedFuture(err)));

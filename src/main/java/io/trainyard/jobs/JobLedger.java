@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,7 @@ public final class JobLedger {
   private final Limits limits;
   private final EventBus bus;
   private final Runnable wake;
+  private final Consumer<Job> announced;
   private static final int ATTEMPTS = 3;
   private final GroupCommit<NewJob, Job> queueWriter = new GroupCommit<>(this::insertQueued, 2000,
       // A statement PostgreSQL refused ends its transaction without a trace; anything else may have committed.
@@ -50,10 +52,16 @@ public final class JobLedger {
 
   /** @param wake asks the scheduler for a pass; called at most once per transition */
   public JobLedger(Pool pool, Limits limits, EventBus bus, Runnable wake) {
+    this(pool, limits, bus, wake, job -> { });
+  }
+
+  /** @param announced sees every committed change as it is published (metrics) */
+  public JobLedger(Pool pool, Limits limits, EventBus bus, Runnable wake, Consumer<Job> announced) {
     this.pool = pool;
     this.limits = limits;
     this.bus = bus;
     this.wake = wake;
+    this.announced = announced;
   }
 
   // ------------------------------------------------------------------ local jobs
@@ -389,7 +397,10 @@ public final class JobLedger {
 
   /** The one publish site of status changes, and the one wake site. Runs after the commit. */
   private void announce(List<Job> changed, boolean wakeScheduler) {
-    changed.forEach(job -> JobEvents.statusChanged(bus, job));
+    changed.forEach(job -> {
+      JobEvents.statusChanged(bus, job);
+      announced.accept(job);
+    });
     if (wakeScheduler && !changed.isEmpty()) {
       wake.run();
     }

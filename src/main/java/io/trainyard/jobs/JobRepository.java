@@ -165,6 +165,21 @@ public final class JobRepository {
         });
   }
 
+  /** Unarchived jobs of one status and type. */
+  public record StatusCount(String status, String jobType, long count) {
+  }
+
+  /** Unarchived jobs per status and type, from the trigger-kept counts (every user). */
+  public Future<List<StatusCount>> countsByStatusAndType() {
+    return pool.query("SELECT status, job_type, sum(n)::bigint FROM job_counts WHERE NOT archived GROUP BY 1, 2")
+        .execute()
+        .map(rows -> {
+          List<StatusCount> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new StatusCount(r.getString(0), r.getString(1), r.getLong(2))));
+          return out;
+        });
+  }
+
   /** Writes a running job's parsed progress (throttled by the caller). */
   public Future<Void> updateProgress(String jobId, String stage, Double progress, Long eta, String lastLog) {
     return pool.preparedQuery("""

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,6 +28,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private final JobLedger ledger;
   private final String nodeId;
   private final long tickMs;
+  private final LongConsumer passTime;
   private boolean running;
   private boolean again;
   private boolean sweepAgain;
@@ -38,10 +40,16 @@ public final class SchedulerVerticle extends VerticleBase {
   private long failedPasses;
 
   public SchedulerVerticle(JobRepository jobs, JobLedger ledger, String nodeId, long tickMs) {
+    this(jobs, ledger, nodeId, tickMs, nanos -> { });
+  }
+
+  /** @param passTime sees how long each pass took (metrics) */
+  public SchedulerVerticle(JobRepository jobs, JobLedger ledger, String nodeId, long tickMs, LongConsumer passTime) {
     this.jobs = jobs;
     this.ledger = ledger;
     this.nodeId = nodeId;
     this.tickMs = tickMs;
+    this.passTime = passTime;
   }
 
   @Override
@@ -88,6 +96,7 @@ public final class SchedulerVerticle extends VerticleBase {
     again = false;
     sweepAgain = false;
     passes++;
+    long began = System.nanoTime();
     // The ledger publishes what the claim changed; this pass hands the started jobs to the supervisor.
     ledger.claim(nodeId, sweep)
         .onSuccess(claim -> {
@@ -100,6 +109,7 @@ public final class SchedulerVerticle extends VerticleBase {
           LOG.log(Level.WARNING, "scheduling pass failed; retrying on the next wake", err);
         })
         .onComplete(ar -> {
+          passTime.accept(System.nanoTime() - began);
           running = false;
           // Claimed something: there may be more room (claims are capped by free node capacity).
           if (again || ar.succeeded() && !ar.result().isEmpty()) {

@@ -59,7 +59,8 @@ public final class TestServer implements AutoCloseable {
       AppConfig.put(conf, "scheduler.tick_ms", 500);
       AppConfig.put(conf, "supervisor.cancel_grace_seconds", 2);
       tweak.accept(conf);
-      Trainyard app = Trainyard.start(vertx, conf, null).await();
+      Trainyard app = Trainyard.start(vertx, conf,
+          new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)).await();
       return new TestServer(vertx, app, dataDir, dbUrl, conf);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

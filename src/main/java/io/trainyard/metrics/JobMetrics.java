@@ -1,0 +1,102 @@
+package io.trainyard.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.trainyard.jobs.Job;
+import io.trainyard.jobs.JobRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The jobs' Prometheus meters. Labels take only bounded values (status, job type), never job or user
+ * ids. Exits and their run and queue-wait times are recorded from the ledger's announcements, the one
+ * place every transition passes; the per-status gauge is read from the trigger-kept counts table,
+ * refreshed every few seconds, never by scanning jobs.
+ */
+public final class JobMetrics {
+  private static final Logger LOG = Logger.getLogger(JobMetrics.class.getName());
+  /** Histogram buckets from 10 ms to a day: queue waits and run times of ML jobs span all of it. */
+  private static final Duration MIN = Duration.ofMillis(10);
+  private static final Duration MAX = Duration.ofDays(1);
+
+  private final MeterRegistry registry;
+  private final MultiGauge jobs;
+  private final Timer.Builder pass;
+
+  public JobMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.jobs = MultiGauge.builder("trainyard.jobs").description("Unarchived jobs by status and type")
+        .register(registry);
+    this.pass = Timer.builder("trainyard.scheduler.pass").description("One start-decision pass of a node's scheduler")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10));
+  }
+
+  /**
+   * A verticle that refreshes the per-status gauge from the counts table every {@code periodMs}
+   * (undeploying it stops the refresh).
+   */
+  public VerticleBase follower(JobRepository repository, long periodMs) {
+    return new VerticleBase() {
+      private long timer;
+
+      @Override
+      public Future<?> start() {
+        timer = vertx.setPeriodic(0, periodMs, t -> refresh(repository));
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<?> stop() {
+        vertx.cancelTimer(timer);
+        return Future.succeededFuture();
+      }
+    };
+  }
+
+  private void refresh(JobRepository repository) {
+    repository.countsByStatusAndType()
+        .onSuccess(rows -> {
+          List<MultiGauge.Row<?>> out = new ArrayList<>();
+          rows.forEach(r -> out.add(MultiGauge.Row.of(Tags.of("status", r.status(), "job_type", r.jobType()), r.count())));
+          jobs.register(out, true);
+        })
+        .onFailure(err -> LOG.log(Level.FINE, "job counts for metrics unavailable", err));
+  }
+
+  /** A job the ledger announced: an end is counted once (a terminal status never changes again). */
+  public void announced(Job job) {
+    if (!job.status().isTerminal()) {
+      return;
+    }
+    String type = job.type().wire();
+    Counter.builder("trainyard.job.exits").description("Jobs that ended, by type and outcome")
+        .tags("job_type", type, "status", job.status().wire()).register(registry).increment();
+    if (job.startedAt() != null && job.finishedAt() != null) {
+      timer("trainyard.run", "Run time of jobs that started, by type", type)
+          .record(Duration.between(job.startedAt(), job.finishedAt()));
+    }
+    if (job.startedAt() != null && job.createdAt() != null) {
+      timer("trainyard.queue.wait", "Time from submission to start, by type", type)
+          .record(Duration.between(job.createdAt(), job.startedAt()));
+    }
+  }
+
+  /** How long one scheduler pass took. */
+  public void schedulerPass(long nanos) {
+    pass.register(registry).record(Duration.ofNanos(nanos));
+  }
+
+  private Timer timer(String name, String description, String type) {
+    return Timer.builder(name).description(description).tag("job_type", type).publishPercentileHistogram()
+        .minimumExpectedValue(MIN).maximumExpectedValue(MAX).register(registry);
+  }
+}

@@ -1,0 +1,62 @@
+package io.trainyard.metrics;
+
+import io.trainyard.app.AppConfig;
+import io.trainyard.testing.Api;
+import io.trainyard.testing.Await;
+import io.trainyard.testing.TestServer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The jobs' Prometheus meters on a real node: ends, run and wait histograms, the per-status gauge. */
+class JobMetricsTest {
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(c -> AppConfig.put(c, "metrics.refresh_ms", 100));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void endsRunAndWaitTimesAndCountsPerStatusAreExposedWithBoundedLabels() {
+    Api u = server.user("metered", "parallel");
+    String ok = u.awaitStatus(u.train(new JsonObject()).getString("job_id"), "success").getString("job_id");
+    String bad = u.awaitStatus(u.train(new JsonObject().put("gene_size", 3)).getString("job_id"), "failed").getString("job_id");
+
+    String scrape = Await.until("the gauge shows both ends", Duration.ofSeconds(10), this::scrape,
+        s -> value(s, "trainyard_jobs{job_type=\"train\",status=\"success\"}") == 1.0
+            && value(s, "trainyard_jobs{job_type=\"train\",status=\"failed\"}") == 1.0);
+    assertEquals(1.0, value(scrape, "trainyard_job_exits_total{job_type=\"train\",status=\"success\"}"));
+    assertEquals(1.0, value(scrape, "trainyard_job_exits_total{job_type=\"train\",status=\"failed\"}"));
+    assertEquals(2.0, value(scrape, "trainyard_run_seconds_count{job_type=\"train\"}"), "both ran");
+    assertEquals(2.0, value(scrape, "trainyard_queue_wait_seconds_count{job_type=\"train\"}"));
+    assertTrue(value(scrape, "trainyard_run_seconds_sum{job_type=\"train\"}") > 0);
+    assertTrue(scrape.contains("trainyard_run_seconds_bucket{job_type=\"train\",le="), "a histogram, for quantiles over nodes");
+    assertTrue(value(scrape, "trainyard_scheduler_pass_seconds_count") >= 2, "passes are timed");
+    assertFalse(scrape.contains(ok) || scrape.contains(bad) || scrape.contains("metered"), "no job or user in any label");
+  }
+
+  private String scrape() {
+    return server.api().get("/metrics").expect(200).body();
+  }
+
+  /** The sample's value, or NaN when the line is absent. */
+  private static double value(String scrape, String sample) {
+    Matcher m = Pattern.compile("^" + Pattern.quote(sample) + " (\\S+)$", Pattern.MULTILINE).matcher(scrape);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+}
