@@ -61,6 +61,7 @@ public final class HttpVerticle extends VerticleBase {
     OriginPolicy origins = new OriginPolicy(http.getJsonArray("allowed_origins", new io.vertx.core.json.JsonArray())
         .stream().map(String::valueOf).toList());
     router.route().handler(ctx -> {
+      RequestIds.assign(ctx);
       // The UI loads only its own scripts and talks only to its own origin: a second line of defence
       // behind building the DOM from text, never from HTML.
       ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("X-Frame-Options", "DENY")

@@ -53,7 +53,8 @@ public final class Problems {
       status = 500;
     }
     if (status == 500) {
-      LOG.log(Level.SEVERE, "unhandled failure on " + ctx.request().method() + " " + ctx.request().path(), err);
+      LOG.log(Level.SEVERE, "unhandled failure on " + ctx.request().method() + " " + ctx.request().path()
+          + " (request " + RequestIds.of(ctx) + ")", err);
       detail = "Internal error";
     }
     if (status == 413 && detail == null) {
@@ -69,7 +70,8 @@ public final class Problems {
     JsonObject body = new JsonObject()
         .put("type", "about:blank")
         .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
-        .put("status", status);
+        .put("status", status)
+        .put("instance", RequestIds.of(ctx));
     if (detail != null) {
       body.put("detail", detail);
     }
