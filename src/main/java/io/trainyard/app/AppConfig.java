@@ -32,7 +32,8 @@ public final class AppConfig {
       Map.entry("TRAINYARD_NODE_CAPACITY", "scheduler.node_capacity"),
       Map.entry("TRAINYARD_CLUSTER", "cluster.enabled"),
       Map.entry("TRAINYARD_CLUSTER_MEMBERS", "cluster.members"),
-      Map.entry("TRAINYARD_NODE_ID", "node_id"));
+      Map.entry("TRAINYARD_NODE_ID", "node_id"),
+      Map.entry("TRAINYARD_METRICS_TOKEN", "metrics.token"));
 
   private AppConfig() {
   }

@@ -111,7 +111,9 @@ public final class Trainyard {
           new Artifacts(vertx, datasets, models, results), new BulkActions(jobs, db.pool()),
           new Templates(db.pool(), submissions), new Analytics(db.pool()),
           () -> db.pool().query("SELECT 1").execute());
-      HttpVerticle http = new HttpVerticle(AppConfig.section(conf, "http"), AppConfig.section(conf, "sse"), services,
+      JsonObject httpConf = AppConfig.section(conf, "http").copy()
+          .put("metrics_token", AppConfig.section(conf, "metrics").getString("token", ""));
+      HttpVerticle http = new HttpVerticle(httpConf, AppConfig.section(conf, "sse"), services,
           registry, ttlHours * 3600);
       // Order matters: the supervisor reconciles this node's jobs before the scheduler may start any,
       // and HTTP opens last, when every service it asks is listening.

@@ -73,8 +73,15 @@ public final class HttpVerticle extends VerticleBase {
     });
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.getLong("body_limit_bytes", 1_048_576L)));
     router.get("/api/health").handler(this::health);
-    router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
-        .end(registry == null ? "" : registry.scrape()));
+    String metricsToken = http.getString("metrics_token", "");
+    router.get("/metrics").handler(ctx -> {
+      // With metrics.token set, a scraper must show it (Prometheus: authorization.credentials).
+      if (!metricsToken.isEmpty() && !MetricsAuth.presents(ctx.request().getHeader("Authorization"), metricsToken)) {
+        Problems.send(ctx, 401, "Metrics need the configured bearer token", null);
+        return;
+      }
+      ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(registry == null ? "" : registry.scrape());
+    });
     AuthRoutes authRoutes = new AuthRoutes(auth, sessionSeconds);
     authRoutes.mountPublic(router);
     new EventBridge(vertx, auth.tokens(), jobs.repository(), origins).mount(router);

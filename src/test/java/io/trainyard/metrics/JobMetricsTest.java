@@ -50,6 +50,22 @@ class JobMetricsTest {
     assertFalse(scrape.contains(ok) || scrape.contains(bad) || scrape.contains("metered"), "no job or user in any label");
   }
 
+  @Test
+  void withATokenConfiguredMetricsAskForIt() throws Exception {
+    try (TestServer guarded = TestServer.start(c -> AppConfig.put(c, "metrics.token", "s3cret-scrape"))) {
+      io.trainyard.testing.Api anyone = guarded.api();
+      assertEquals("Metrics need the configured bearer token", anyone.get("/metrics").problem(401).getString("detail"));
+      var wrong = anyone.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(guarded.baseUrl() + "/metrics"))
+          .header("Authorization", "Bearer s3cret-scrapf"));
+      assertEquals(401, wrong.status());
+      var right = Await.until("an authorized scrape with the scheduler's first pass", Duration.ofSeconds(10),
+          () -> anyone.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(guarded.baseUrl() + "/metrics"))
+              .header("Authorization", "Bearer s3cret-scrape")),
+          r -> r.status() == 200 && r.body().contains("trainyard_scheduler_pass_seconds_count"));
+      assertEquals(200, right.status());
+    }
+  }
+
   private String scrape() {
     return server.api().get("/metrics").expect(200).body();
   }
