@@ -1,5 +1,6 @@
 package io.trainyard.app;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trainyard.auth.AuthService;
@@ -91,7 +92,8 @@ public final class Trainyard {
       AuthService auth = new AuthService(vertx, users, new TokenRepository(db.pool(), ttlHours),
           new PasswordHasher(authConf.getInteger("pbkdf2_iterations", 310_000)));
       JobRepository jobRepo = new JobRepository(db.pool(), limits);
-      JobMetrics metrics = new JobMetrics(registry != null ? registry : new SimpleMeterRegistry());
+      MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
+      JobMetrics metrics = new JobMetrics(meters);
       JobLedger ledger = new JobLedger(db.pool(), limits, vertx.eventBus(),
           () -> vertx.eventBus().send(SchedulerApi.WAKE, null), metrics::announced);
       ModelRepository models = new ModelRepository(db.pool());
@@ -106,7 +108,7 @@ public final class Trainyard {
       JsonObject logsConf = AppConfig.section(conf, "logs");
       JsonObject polling = AppConfig.section(conf, "background.job_status_polling");
       CloudJobs cloud = CloudJobs.create(vertx, polling, AppConfig.section(conf, "providers.replicate"), jobRepo,
-          ledger, paths);
+          ledger, paths, meters);
       HttpVerticle.Services services = new HttpVerticle.Services(auth, jobs, new LogService(vertx, jobs, nodeId),
           new Artifacts(vertx, datasets, models, results), new BulkActions(jobs, db.pool()),
           new Templates(db.pool(), submissions), new Analytics(db.pool()),

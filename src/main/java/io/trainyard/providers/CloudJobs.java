@@ -1,5 +1,6 @@
 package io.trainyard.providers;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.trainyard.auth.User;
 import io.trainyard.domain.DomainException;
 import io.trainyard.jobs.Ids;
@@ -44,6 +45,7 @@ public final class CloudJobs {
   static final long PENDING_TIMEOUT_SECONDS = 15 * 60;
 
   private final Vertx vertx;
+  private final MeterRegistry registry;
   private final Map<String, Provider> providers;
   private final CloudJobRepository repo;
   private final JobRepository jobs;
@@ -53,8 +55,9 @@ public final class CloudJobs {
   private final int concurrency;
 
   CloudJobs(Vertx vertx, Map<String, Provider> providers, JobRepository jobs, JobLedger ledger, JobPaths paths,
-            long graceSeconds, int concurrency) {
+            long graceSeconds, int concurrency, MeterRegistry registry) {
     this.vertx = vertx;
+    this.registry = registry;
     this.providers = providers;
     this.repo = new CloudJobRepository(jobs.pool(), jobs);
     this.jobs = jobs;
@@ -69,11 +72,16 @@ public final class CloudJobs {
    * {@code unknown_grace_seconds} and {@code concurrency}) and {@code providers.replicate}.
    */
   public static CloudJobs create(Vertx vertx, JsonObject polling, JsonObject replicate, JobRepository jobs,
-                                 JobLedger ledger, JobPaths paths) {
+                                 JobLedger ledger, JobPaths paths, MeterRegistry registry) {
     Map<String, Provider> providers = new LinkedHashMap<>();
-    providers.put(ReplicateProvider.NAME, new ReplicateProvider(vertx, replicate));
+    providers.put(ReplicateProvider.NAME, new ReplicateProvider(vertx, replicate, registry));
     return new CloudJobs(vertx, providers, jobs, ledger, paths, polling.getLong("unknown_grace_seconds", 600L),
-        polling.getInteger("concurrency", 8));
+        polling.getInteger("concurrency", 8), registry);
+  }
+
+  /** Where the cloud meters go (providers' requests, webhook deliveries). */
+  MeterRegistry registry() {
+    return registry;
   }
 
   public Map<String, Provider> providers() {

@@ -1,5 +1,6 @@
 package io.trainyard.providers;
 
+import io.micrometer.core.instrument.Counter;
 import io.trainyard.domain.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -45,6 +46,29 @@ final class CloudWebhooks {
    * {@code {ignored}} so the provider does not retry them.
    */
   Future<JsonObject> webhook(String providerName, MultiMap headers, Buffer body) {
+    return deliver(providerName, headers, body).andThen(ar -> Counter.builder("trainyard.webhook.deliveries")
+        .description("Provider webhook deliveries, by outcome").tag("outcome", outcome(ar))
+        .register(cloud.registry()).increment());
+  }
+
+  /** A bounded name for what became of a delivery. */
+  private static String outcome(io.vertx.core.AsyncResult<JsonObject> ar) {
+    if (ar.succeeded()) {
+      String ignored = ar.result().getString("ignored");
+      return ignored == null ? "applied" : ignored.startsWith("duplicate") ? "duplicate" : "unknown_job";
+    }
+    if (ar.cause() instanceof DomainException d) {
+      return switch (d.kind()) {
+        case UNAUTHENTICATED -> "bad_signature";
+        case INVALID -> "invalid";
+        case NOT_FOUND -> "unknown_provider";
+        default -> "error";
+      };
+    }
+    return "error";
+  }
+
+  private Future<JsonObject> deliver(String providerName, MultiMap headers, Buffer body) {
     Provider provider = providers.get(providerName);
     if (provider == null) {
       return Future.failedFuture(DomainException.notFound("Unknown provider: " + providerName));

@@ -1,5 +1,8 @@
 package io.trainyard.providers;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,8 +43,14 @@ public final class ReplicateProvider implements Provider {
   private final String defaultHardware;
   private final JsonObject prices;
   private final long timeoutMs;
+  private final MeterRegistry registry;
 
   public ReplicateProvider(Vertx vertx, JsonObject conf) {
+    this(vertx, conf, new SimpleMeterRegistry());
+  }
+
+  public ReplicateProvider(Vertx vertx, JsonObject conf, MeterRegistry registry) {
+    this.registry = registry;
     this.baseUrl = stripSlash(conf.getString("base_url", "https://api.replicate.com"));
     this.token = blankToNull(conf.getString("api_token"));
     this.webhookUrl = blankToNull(conf.getString("webhook_url"));
@@ -94,16 +103,16 @@ public final class ReplicateProvider implements Provider {
       // owner/name:id -> /v1/models/owner/name/versions/id/trainings (the parts are validated by CloudJobs)
       String model = version.substring(0, colon);
       body.put("destination", spec.destination());
-      return call(HttpMethod.POST, baseUrl + "/v1/models/" + model + "/versions/" + version.substring(colon + 1)
+      return call("create", HttpMethod.POST, baseUrl + "/v1/models/" + model + "/versions/" + version.substring(colon + 1)
           + "/trainings", body).map(this::parse);
     }
     body.put("version", colon < 0 ? version : version.substring(colon + 1));
-    return call(HttpMethod.POST, baseUrl + "/v1/predictions", body).map(this::parse);
+    return call("create", HttpMethod.POST, baseUrl + "/v1/predictions", body).map(this::parse);
   }
 
   @Override
   public Future<ProviderJob> get(String kind, String externalId) {
-    return call(HttpMethod.GET, baseUrl + collection(kind) + "/" + externalId, null).map(this::parse);
+    return call("get", HttpMethod.GET, baseUrl + collection(kind) + "/" + externalId, null).map(this::parse);
   }
 
   @Override
@@ -117,7 +126,7 @@ public final class ReplicateProvider implements Provider {
       }
       url = cursor;
     }
-    return call(HttpMethod.GET, url, null).map(page -> {
+    return call("list", HttpMethod.GET, url, null).map(page -> {
       List<ProviderJob> items = new ArrayList<>();
       JsonArray results = page.getJsonArray("results", new JsonArray());
       for (Object o : results) {
@@ -132,13 +141,13 @@ public final class ReplicateProvider implements Provider {
 
   @Override
   public Future<ProviderJob> cancel(String kind, String externalId) {
-    return call(HttpMethod.POST, baseUrl + collection(kind) + "/" + externalId + "/cancel", new JsonObject())
+    return call("cancel", HttpMethod.POST, baseUrl + collection(kind) + "/" + externalId + "/cancel", new JsonObject())
         .map(this::parse);
   }
 
   @Override
   public Future<String> validate() {
-    return call(HttpMethod.GET, baseUrl + "/v1/account", null).map(acct -> {
+    return call("account", HttpMethod.GET, baseUrl + "/v1/account", null).map(acct -> {
       String who = acct.getString("username", acct.getString("name", "unknown"));
       return "token accepted for account '" + who + "'";
     });
@@ -186,8 +195,38 @@ public final class ReplicateProvider implements Provider {
     return "training".equals(kind) ? "/v1/trainings" : "/v1/predictions";
   }
 
-  /** One request; any outcome but a 2xx JSON object becomes a {@link ProviderException}. */
-  private Future<JsonObject> call(HttpMethod method, String url, JsonObject body) {
+  /**
+   * One request, counted as {@code trainyard_provider_requests_total{provider,route,outcome}}; any
+   * outcome but a 2xx JSON object becomes a {@link ProviderException}.
+   */
+  private Future<JsonObject> call(String route, HttpMethod method, String url, JsonObject body) {
+    return send(method, url, body).andThen(ar -> Counter.builder("trainyard.provider.requests")
+        .description("Requests to cloud providers, by provider, route and outcome")
+        .tags("provider", NAME, "route", route, "outcome", outcome(ar.cause())).register(registry).increment());
+  }
+
+  /** A bounded name for how a request ended. */
+  private static String outcome(Throwable err) {
+    if (err == null) {
+      return "ok";
+    }
+    int status = err instanceof ProviderException p ? p.status() : 0;
+    if (status == ProviderException.NOT_CONFIGURED) {
+      return "not_configured";
+    }
+    if (status == 429) {
+      return "rate_limited";
+    }
+    if (status >= 500) {
+      return "server_error";
+    }
+    if (status >= 400) {
+      return "client_error";
+    }
+    return "unreachable";
+  }
+
+  private Future<JsonObject> send(HttpMethod method, String url, JsonObject body) {
     if (token == null) {
       return Future.failedFuture(new ProviderException(NAME, ProviderException.NOT_CONFIGURED,
           "Replicate is not configured: set REPLICATE_API_TOKEN (providers.replicate.api_token)", null));

@@ -108,6 +108,38 @@ class CloudWebhookTest {
   }
 
   @Test
+  void deliveriesAndProviderRequestsAreCountedByOutcome() {
+    String applied = "trainyard_webhook_deliveries_total{outcome=\"applied\"}";
+    String forged = "trainyard_webhook_deliveries_total{outcome=\"bad_signature\"}";
+    String unknown = "trainyard_webhook_deliveries_total{outcome=\"unknown_job\"}";
+    String created = "trainyard_provider_requests_total{outcome=\"ok\",provider=\"replicate\",route=\"create\"}";
+    String before = scrape();
+    JsonObject job = submit(alice, CloudFixture.prediction(null));
+    JsonObject obj = fx.providerObject(job.getString("external_id")).put("status", "processing");
+    fx.deliver(obj, "msg_metered_1", Instant.now().getEpochSecond(), SECRET).expect(200);
+    String other = "whsec_" + Base64.getEncoder().encodeToString("not-our-secret-at-all".getBytes());
+    fx.deliver(obj, "msg_metered_2", Instant.now().getEpochSecond(), other).problem(401);
+    fx.deliver(new JsonObject().put("id", "nosuchjob_metered").put("status", "succeeded")).expect(200);
+    String after = scrape();
+    // The fake provider also delivers its own "start" event for the submission, so at least ours.
+    assertTrue(value(after, applied) - value(before, applied) >= 1.0);
+    assertEquals(1.0, value(after, forged) - value(before, forged));
+    assertEquals(1.0, value(after, unknown) - value(before, unknown));
+    assertEquals(1.0, value(after, created) - value(before, created), "the submission's create request");
+  }
+
+  private String scrape() {
+    return fx.server.api().get("/metrics").expect(200).body();
+  }
+
+  /** A counter's value (0 before its first increment). */
+  private static double value(String scrape, String sample) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(sample) + " (\\S+)$",
+        java.util.regex.Pattern.MULTILINE).matcher(scrape);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+  }
+
+  @Test
   void aReplayedWebhookIdIsIgnoredAndRemembered() throws Exception {
     JsonObject job = submit(alice, CloudFixture.prediction(null));
     JsonObject obj = fx.providerObject(job.getString("external_id")).put("status", "processing");
