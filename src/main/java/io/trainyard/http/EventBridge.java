@@ -29,13 +29,15 @@ final class EventBridge {
   private final TokenRepository tokens;
   private final JobRepository jobs;
   private final OriginPolicy origins;
+  private final PushSessions sessions;
   /** Matches no permission, inbound or outbound. */
   private static final String DENIED = "trainyard.access.denied";
   /** Principal key under which the session token travels from the HTTP request to the socket. */
   private static final String TOKEN = "trainyard_token";
 
-  EventBridge(Vertx vertx, TokenRepository tokens, JobRepository jobs, OriginPolicy origins) {
+  EventBridge(Vertx vertx, TokenRepository tokens, JobRepository jobs, OriginPolicy origins, PushSessions sessions) {
     this.vertx = vertx;
+    this.sessions = sessions;
     this.tokens = tokens;
     this.jobs = jobs;
     this.origins = origins;
@@ -76,6 +78,14 @@ final class EventBridge {
           deny(event);
         }
       });
+      case SOCKET_CREATED -> {
+        sessions.sockjs.incrementAndGet();
+        event.complete(true);
+      }
+      case SOCKET_CLOSED -> {
+        sessions.sockjs.decrementAndGet();
+        event.complete(true);
+      }
       default -> event.complete(true);
     }
   }

@@ -20,9 +20,11 @@ import java.util.Map;
 final class EventStream {
   private final int maxPerAddress;
   private final long heartbeatMs;
+  private final PushSessions sessions;
   private final Map<String, Integer> open = new HashMap<>();
 
-  EventStream(int maxPerAddress, long heartbeatMs) {
+  EventStream(int maxPerAddress, long heartbeatMs, PushSessions sessions) {
+    this.sessions = sessions;
     this.maxPerAddress = maxPerAddress;
     this.heartbeatMs = heartbeatMs;
   }
@@ -39,6 +41,7 @@ final class EventStream {
       return;
     }
     open.put(address, n + 1);
+    sessions.sse.incrementAndGet();
     User user = AuthHandler.user(ctx);
     HttpServerResponse resp = ctx.response().setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
@@ -55,6 +58,7 @@ final class EventStream {
         });
     long heartbeat = vertx.setPeriodic(heartbeatMs, t -> resp.write(": heartbeat\n\n"));
     resp.closeHandler(v -> {
+      sessions.sse.decrementAndGet();
       vertx.cancelTimer(heartbeat);
       consumer.unregister();
       open.computeIfPresent(address, (k, c) -> c <= 1 ? null : c - 1);

@@ -84,11 +84,13 @@ public final class HttpVerticle extends VerticleBase {
     });
     AuthRoutes authRoutes = new AuthRoutes(auth, sessionSeconds);
     authRoutes.mountPublic(router);
-    new EventBridge(vertx, auth.tokens(), jobs.repository(), origins).mount(router);
+    PushSessions sessions = new PushSessions(registry);
+    new EventBridge(vertx, auth.tokens(), jobs.repository(), origins, sessions).mount(router);
     cloud.mountPublic(router); // POST /api/webhooks/{provider}: no session, the signature is the authentication
     router.route("/api/*").handler(new AuthHandler(auth.tokens(), origins));
     authRoutes.mount(router);
-    new EventStream(sse.getInteger("max_streams_per_address", 5), sse.getLong("heartbeat_seconds", 15L) * 1000).mount(router);
+    new EventStream(sse.getInteger("max_streams_per_address", 5), sse.getLong("heartbeat_seconds", 15L) * 1000, sessions)
+        .mount(router);
     new ManagementRoutes(jobs, services.bulk(), services.templates(), services.analytics()).mount(router);
     new JobRoutes(jobs, services.logs()).mount(router);
     new ArtifactRoutes(services.artifacts()).mount(router);

@@ -51,6 +51,25 @@ class JobMetricsTest {
   }
 
   @Test
+  void openPushSessionsAreCountedPerTransport() throws Exception {
+    Api u = server.user("listener", "serial");
+    String sockjs = "trainyard_push_sessions{transport=\"sockjs\"}";
+    String sse = "trainyard_push_sessions{transport=\"sse\"}";
+    double bridges = value(scrape(), sockjs);
+    double streams = value(scrape(), sse);
+    io.trainyard.testing.BridgeClient bridge = io.trainyard.testing.BridgeClient.connect(server.baseUrl(), u.token(), null);
+    var stream = java.net.http.HttpClient.newHttpClient().sendAsync(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(server.baseUrl() + "/api/events")).header("Authorization", "Bearer " + u.token()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofInputStream()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    Await.until("both sessions counted", Duration.ofSeconds(10), this::scrape,
+        s -> value(s, sockjs) == bridges + 1 && value(s, sse) == streams + 1);
+    bridge.close();
+    stream.body().close();
+    Await.until("both sessions gone", Duration.ofSeconds(10), this::scrape,
+        s -> value(s, sockjs) == bridges && value(s, sse) == streams);
+  }
+
+  @Test
   void withATokenConfiguredMetricsAskForIt() throws Exception {
     try (TestServer guarded = TestServer.start(c -> AppConfig.put(c, "metrics.token", "s3cret-scrape"))) {
       io.trainyard.testing.Api anyone = guarded.api();
