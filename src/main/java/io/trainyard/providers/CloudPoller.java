@@ -1,5 +1,6 @@
 package io.trainyard.providers;
 
+import io.micrometer.core.instrument.Gauge;
 import io.trainyard.domain.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,7 +46,8 @@ final class CloudPoller {
   /** Per-provider trouble: consecutive failed cycles and when to try again. */
   private static final class Backoff {
     int failures;
-    long notBeforeMs;
+    /** Volatile: the metrics scrape reads it from another thread. */
+    volatile long notBeforeMs;
     String lastError;
   }
 
@@ -54,6 +56,13 @@ final class CloudPoller {
     this.cloud = cloud;
     this.refresh = new CloudRefresh(cloud);
     this.nodeId = nodeId;
+    for (String name : cloud.providers().keySet()) {
+      // Created here, on the verticle's thread, so the map is never written while a scrape reads it.
+      Backoff b = backoff.computeIfAbsent(name, n -> new Backoff());
+      Gauge.builder("trainyard.provider.backoff", b, x -> Math.max(0, x.notBeforeMs - System.currentTimeMillis()) / 1000.0)
+          .description("Seconds until a provider in backoff is polled again (0: not backing off)")
+          .tag("provider", name).register(cloud.registry());
+    }
     Object raw = polling.getValue("enabled", "auto");
     this.mode = String.valueOf(raw).trim().toLowerCase();
     boolean anyWebhook = cloud.providers().values().stream().anyMatch(Provider::webhooksConfigured);

@@ -167,6 +167,13 @@ class CloudPollerTest {
     });
   }
 
+  /** trainyard_provider_backoff{provider="replicate"} from /metrics (-1 when absent). */
+  private double backoffGauge() {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^trainyard_provider_backoff\\{provider=\"replicate\"\\} (\\S+)$",
+        java.util.regex.Pattern.MULTILINE).matcher(fx.server.api().get("/metrics").expect(200).body());
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  }
+
   private void awaitIdle() {
     eventually(() -> "idle".equals(fx.poller().getString("state")), Duration.ofSeconds(20), "poller idle");
   }
@@ -202,6 +209,7 @@ class CloudPollerTest {
     eventually(() -> "backing_off".equals(fx.poller().getString("state")), Duration.ofSeconds(10), "backing off");
     JsonObject during = fx.poller().getJsonObject("providers").getJsonObject("replicate");
     assertTrue(during.getString("last_error").contains("rate limit"), during.encode());
+    eventually(() -> backoffGauge() > 0, Duration.ofSeconds(5), "the backoff gauge shows the pause");
     eventually(() -> alice.get("/api/cloud/jobs?status=success&limit=1").json().getLong("total") >= active.size(),
         Duration.ofSeconds(30), "all jobs finished after the burst");
     long used = fx.fake.requestCount() - before;
