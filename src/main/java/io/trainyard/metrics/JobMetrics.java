@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.trainyard.jobs.Job;
 import io.trainyard.jobs.JobRepository;
+import io.trainyard.jobs.JobStatus;
+import io.trainyard.jobs.JobType;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
@@ -38,6 +40,21 @@ public final class JobMetrics {
         .register(registry);
     this.pass = Timer.builder("trainyard.scheduler.pass").description("One start-decision pass of a node's scheduler")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10));
+    // Every series exists from the start, at zero, so a dashboard or an alert never sees a gap.
+    pass.register(registry);
+    publish(java.util.Map.of());
+    for (JobType type : JobType.values()) {
+      for (JobStatus end : JobStatus.terminal()) {
+        exits(type.wire(), end.wire());
+      }
+      timer("trainyard.run", "Run time of jobs that started, by type", type.wire());
+      timer("trainyard.queue.wait", "Time from submission to start, by type", type.wire());
+    }
+  }
+
+  private Counter exits(String type, String status) {
+    return Counter.builder("trainyard.job.exits").description("Jobs that ended, by type and outcome")
+        .tags("job_type", type, "status", status).register(registry);
   }
 
   /**
@@ -65,11 +82,23 @@ public final class JobMetrics {
   private void refresh(JobRepository repository) {
     repository.countsByStatusAndType()
         .onSuccess(rows -> {
-          List<MultiGauge.Row<?>> out = new ArrayList<>();
-          rows.forEach(r -> out.add(MultiGauge.Row.of(Tags.of("status", r.status(), "job_type", r.jobType()), r.count())));
-          jobs.register(out, true);
+          java.util.Map<String, Long> counts = new java.util.HashMap<>();
+          rows.forEach(r -> counts.put(r.status() + "/" + r.jobType(), r.count()));
+          publish(counts);
         })
         .onFailure(err -> LOG.log(Level.FINE, "job counts for metrics unavailable", err));
+  }
+
+  /** One row per status and type, zero where no job is counted. */
+  private void publish(java.util.Map<String, Long> counts) {
+    List<MultiGauge.Row<?>> out = new ArrayList<>();
+    for (JobStatus status : JobStatus.values()) {
+      for (JobType type : JobType.values()) {
+        long n = counts.getOrDefault(status.wire() + "/" + type.wire(), 0L);
+        out.add(MultiGauge.Row.of(Tags.of("status", status.wire(), "job_type", type.wire()), n));
+      }
+    }
+    jobs.register(out, true);
   }
 
   /** A job the ledger announced: an end is counted once (a terminal status never changes again). */
@@ -78,8 +107,7 @@ public final class JobMetrics {
       return;
     }
     String type = job.type().wire();
-    Counter.builder("trainyard.job.exits").description("Jobs that ended, by type and outcome")
-        .tags("job_type", type, "status", job.status().wire()).register(registry).increment();
+    exits(type, job.status().wire()).increment();
     if (job.startedAt() != null && job.finishedAt() != null) {
       timer("trainyard.run", "Run time of jobs that started, by type", type)
           .record(Duration.between(job.startedAt(), job.finishedAt()));

@@ -29,6 +29,8 @@ final class CloudWebhooks {
     this.vertx = cloud.vertx();
     this.providers = cloud.providers();
     this.repo = cloud.repository();
+    java.util.List.of("applied", "duplicate", "unknown_job", "bad_signature", "invalid", "unknown_provider", "error")
+        .forEach(this::deliveries); // every series from the start, at zero
     providers.forEach((name, p) -> {
       if (p.webhookSecret() != null) {
         try {
@@ -46,9 +48,12 @@ final class CloudWebhooks {
    * {@code {ignored}} so the provider does not retry them.
    */
   Future<JsonObject> webhook(String providerName, MultiMap headers, Buffer body) {
-    return deliver(providerName, headers, body).andThen(ar -> Counter.builder("trainyard.webhook.deliveries")
-        .description("Provider webhook deliveries, by outcome").tag("outcome", outcome(ar))
-        .register(cloud.registry()).increment());
+    return deliver(providerName, headers, body).andThen(ar -> deliveries(outcome(ar)).increment());
+  }
+
+  private Counter deliveries(String outcome) {
+    return Counter.builder("trainyard.webhook.deliveries").description("Provider webhook deliveries, by outcome")
+        .tag("outcome", outcome).register(cloud.registry());
   }
 
   /** A bounded name for what became of a delivery. */

@@ -51,6 +51,7 @@ public final class ReplicateProvider implements Provider {
 
   public ReplicateProvider(Vertx vertx, JsonObject conf, MeterRegistry registry) {
     this.registry = registry;
+    ROUTES.forEach(r -> OUTCOMES.forEach(o -> requests(r, o))); // every series from the start, at zero
     this.baseUrl = stripSlash(conf.getString("base_url", "https://api.replicate.com"));
     this.token = blankToNull(conf.getString("api_token"));
     this.webhookUrl = blankToNull(conf.getString("webhook_url"));
@@ -200,9 +201,17 @@ public final class ReplicateProvider implements Provider {
    * outcome but a 2xx JSON object becomes a {@link ProviderException}.
    */
   private Future<JsonObject> call(String route, HttpMethod method, String url, JsonObject body) {
-    return send(method, url, body).andThen(ar -> Counter.builder("trainyard.provider.requests")
+    return send(method, url, body).andThen(ar -> requests(route, outcome(ar.cause())).increment());
+  }
+
+  private static final java.util.List<String> ROUTES = java.util.List.of("create", "get", "list", "cancel", "account");
+  private static final java.util.List<String> OUTCOMES =
+      java.util.List.of("ok", "client_error", "server_error", "rate_limited", "unreachable", "not_configured");
+
+  private Counter requests(String route, String outcome) {
+    return Counter.builder("trainyard.provider.requests")
         .description("Requests to cloud providers, by provider, route and outcome")
-        .tags("provider", NAME, "route", route, "outcome", outcome(ar.cause())).register(registry).increment());
+        .tags("provider", NAME, "route", route, "outcome", outcome).register(registry);
   }
 
   /** A bounded name for how a request ended. */

@@ -70,6 +70,26 @@ class JobMetricsTest {
   }
 
   @Test
+  void theGrafanaDashboardQueriesOnlyMetricsTheServerExposes() throws Exception {
+    JsonObject dashboard = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of("conf/grafana/trainyard.json")));
+    java.util.Set<String> used = new java.util.TreeSet<>();
+    for (Object p : dashboard.getJsonArray("panels")) {
+      for (Object t : ((JsonObject) p).getJsonArray("targets")) {
+        Matcher m = Pattern.compile("trainyard_[a-z_]+").matcher(((JsonObject) t).getString("expr"));
+        while (m.find()) {
+          used.add(m.group().replaceAll("_(bucket|count|sum)$", ""));
+        }
+      }
+    }
+    assertTrue(used.size() >= 8, used.toString());
+    String help = scrape();
+    for (String metric : used) {
+      assertTrue(help.contains("# TYPE " + metric + " ") || help.contains("# TYPE " + metric.replaceAll("_total$", "") + " "),
+          "the dashboard asks for " + metric + ", which /metrics must describe");
+    }
+  }
+
+  @Test
   void withATokenConfiguredMetricsAskForIt() throws Exception {
     try (TestServer guarded = TestServer.start(c -> AppConfig.put(c, "metrics.token", "s3cret-scrape"))) {
       io.trainyard.testing.Api anyone = guarded.api();
