@@ -33,7 +33,8 @@ public final class AppConfig {
       Map.entry("TRAINYARD_CLUSTER", "cluster.enabled"),
       Map.entry("TRAINYARD_CLUSTER_MEMBERS", "cluster.members"),
       Map.entry("TRAINYARD_NODE_ID", "node_id"),
-      Map.entry("TRAINYARD_METRICS_TOKEN", "metrics.token"));
+      Map.entry("TRAINYARD_METRICS_TOKEN", "metrics.token"),
+      Map.entry("TRAINYARD_LOG_FORMAT", "logging.format"));
 
   private AppConfig() {
   }

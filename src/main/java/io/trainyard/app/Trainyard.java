@@ -68,6 +68,11 @@ public final class Trainyard {
   }
 
   public static Future<Trainyard> start(Vertx vertx, JsonObject conf, PrometheusMeterRegistry registry) {
+    if ("json".equals(AppConfig.section(conf, "logging").getString("format", "text"))) {
+      for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+        h.setFormatter(new JsonLogFormatter());
+      }
+    }
     Path dataDir = Path.of(conf.getString("data_dir", "./data")).toAbsolutePath().normalize();
     JobPaths paths = new JobPaths(dataDir);
     DatasetCatalog datasets = new DatasetCatalog(paths.datasets(), csv -> {
