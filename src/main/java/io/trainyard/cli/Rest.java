@@ -81,9 +81,14 @@ final class Rest {
     return body;
   }
 
+  /** The JDK client often wraps the reason without a message; "connection refused" is what users know. */
   private static String describe(IOException e) {
-    String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getMessage();
+      }
+    }
+    return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
   }
 
   private static JsonObject parse(String text) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * The {@code trainyard} command: a REST client of the server's contract, sharing the server's jar
  * but none of its classes (it talks to a server over HTTP exactly as any other client would).
  */
-@Command(name = "trainyard", mixinStandardHelpOptions = true, version = "trainyard 0.1.0",
+@Command(name = "trainyard", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "trainyard 0.1.0",
     description = "Command-line client of a Trainyard server.",
     subcommands = {LoginCommand.class, SubmitCommand.class, JobsCommand.class, StatusCommand.class,
         LogsCommand.class, CancelCommand.class, RerunCommand.class, FlushCommand.class, CountsCommand.class,
@@ -22,7 +22,10 @@ import java.util.Map;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job failed or was canceled", "2:usage error",
         "3:server or network trouble"})
-public final class TrainyardCli {
+public final class TrainyardCli implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   final Map<String, String> env;
   final InputStream stdin;
   PrintWriter out;
@@ -64,6 +67,12 @@ public final class TrainyardCli {
       out.flush();
       err.flush();
     }
+  }
+
+  /** A command is required: picocli reports the missing one as a usage error (exit 2). */
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command");
   }
 
   Rest rest() {

@@ -189,6 +189,11 @@ class CliTest {
     assertEquals(2, run.code(), run.toString());
     assertTrue(run.err().contains("--no-such-option"), run.toString());
     assertEquals(2, cli("jobs", "--limit", "many").code());
+    assertEquals(2, cli("submit").code(), "submit needs train or predict");
+    assertEquals(2, cli().code(), "a command is required");
+    Run help = cli("submit", "train", "--help");
+    assertEquals(0, help.code(), help.toString());
+    assertTrue(help.out().contains("--sweep"), help.toString());
   }
 
   @Test
@@ -209,6 +214,6 @@ class CliTest {
     Run run = cli(Map.of("XDG_CONFIG_HOME", dir.toString()), "pw\n",
         "login", "--url", "http://127.0.0.1:" + port, "--user", "carol", "--password-stdin");
     assertEquals(3, run.code(), run.toString());
-    assertTrue(run.err().contains("cannot reach"), run.toString());
+    assertTrue(run.err().contains("cannot reach http://127.0.0.1:" + port + ": connection refused"), run.toString());
   }
 }
