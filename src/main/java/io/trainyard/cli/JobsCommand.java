@@ -11,8 +11,6 @@ import java.util.concurrent.Callable;
 /** {@code jobs}: the caller's jobs, newest first, as a table or as the server's JSON. */
 @Command(name = "jobs", description = "List your jobs (admin: all), newest first.")
 final class JobsCommand implements Callable<Integer> {
-  private static final String ROW = "%-24s %-8s %-9s %8s  %s%n";
-
   @ParentCommand
   TrainyardCli root;
 
@@ -21,6 +19,9 @@ final class JobsCommand implements Callable<Integer> {
 
   @Option(names = "--type", description = "Only this job type")
   String type;
+
+  @Option(names = "--owner", paramLabel = "USER_ID", description = "Only this user's jobs (admin)")
+  Long owner;
 
   @Option(names = "--limit", defaultValue = "100", description = "At most this many (default ${DEFAULT-VALUE})")
   int limit;
@@ -34,6 +35,9 @@ final class JobsCommand implements Callable<Integer> {
     if (status != null) {
       path.append("&status=").append(Rest.q(status));
     }
+    if (owner != null) {
+      path.append("&owner_user_id=").append(owner);
+    }
     if (type != null) {
       path.append("&job_type=").append(Rest.q(type));
     }
@@ -42,12 +46,18 @@ final class JobsCommand implements Callable<Integer> {
       root.out.println(page.encodePrettily());
       return Exit.OK;
     }
-    root.out.printf(ROW, "ID", "TYPE", "STATUS", "PROGRESS", "CREATED");
     JsonArray items = page.getJsonArray("items", new JsonArray());
+    // Ids are opaque, so the id column is as wide as the longest one shown.
+    int idWidth = 2;
+    for (int i = 0; i < items.size(); i++) {
+      idWidth = Math.max(idWidth, items.getJsonObject(i).getString("job_id", "").length());
+    }
+    String row = "%-" + idWidth + "s  %-7s  %-8s  %8s  %s%n";
+    root.out.printf(row, "ID", "TYPE", "STATUS", "PROGRESS", "CREATED");
     for (int i = 0; i < items.size(); i++) {
       JsonObject j = items.getJsonObject(i);
       Object progress = j.getValue("progress");
-      root.out.printf(ROW, j.getString("job_id"), j.getString("job_type"), j.getString("status"),
+      root.out.printf(row, j.getString("job_id"), j.getString("job_type"), j.getString("status"),
           progress == null ? "-" : progress + "%", Jobs.text(j.getString("created_at")));
     }
     if (page.getInteger("total", items.size()) > items.size()) {
