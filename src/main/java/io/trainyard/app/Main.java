@@ -2,6 +2,7 @@ package io.trainyard.app;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.trainyard.cli.TrainyardCli;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -10,7 +11,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Starts a Trainyard node: config, metrics, storage, verticles; prints where to open it. */
+/** Starts a Trainyard node: config, metrics, storage, verticles; prints where to open it. With arguments, runs the CLI instead. */
 public final class Main {
   static {
     // One line per record; must be set before the first logger is created.
@@ -23,6 +24,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // One jar, two programs: no arguments starts the server as always; any argument is a CLI command.
+    if (args.length > 0) {
+      System.exit(TrainyardCli.run(args));
+    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)

@@ -1,5 +1,6 @@
 package io.trainyard.architecture;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -37,6 +38,16 @@ class ArchitectureTest {
   void nothingImportsTheCompositionRoot() {
     noClasses().that().resideOutsideOfPackage("io.trainyard.app..")
         .should().dependOnClassesThat().resideInAPackage("io.trainyard.app..").check(MAIN);
+  }
+
+  @Test
+  void theCliIsOnlyARestClient() {
+    var outsideTheCli = JavaClass.Predicates.resideOutsideOfPackage("io.trainyard.cli..");
+    noClasses().that().resideInAPackage("io.trainyard.cli..")
+        .should().dependOnClassesThat(outsideTheCli.and(JavaClass.Predicates
+            .resideOutsideOfPackages("java..", "javax..", "picocli..", "io.vertx.core.json..")))
+        .because("the CLI talks to a server over the REST contract like any client; the jar only carries it")
+        .check(MAIN);
   }
 
   @Test
