@@ -65,22 +65,10 @@ final class SubmitTrain implements Callable<Integer> {
       }
       JsonArray values = new JsonArray();
       for (String v : s.substring(eq + 1).split(",")) {
-        values.add(value(v.strip()));
+        values.add(Values.typed(v.strip()));
       }
       sweep.put(s.substring(0, eq).strip().replace('-', '_'), values);
     }
     return sweep;
-  }
-
-  private static Object value(String v) {
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException notLong) {
-      try {
-        return Double.parseDouble(v);
-      } catch (NumberFormatException notNumber) {
-        return v;
-      }
-    }
   }
 }

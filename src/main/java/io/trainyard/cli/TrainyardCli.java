@@ -18,7 +18,7 @@ import java.util.Map;
     description = "Command-line client of a Trainyard server.",
     subcommands = {LoginCommand.class, SubmitCommand.class, JobsCommand.class, StatusCommand.class,
         LogsCommand.class, CancelCommand.class, RerunCommand.class, FlushCommand.class, CountsCommand.class,
-        UsersCommand.class},
+        UsersCommand.class, CloudCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job failed or was canceled", "2:usage error",
         "3:server or network trouble"})

@@ -125,6 +125,21 @@ class CliTest {
   }
 
   @Test
+  void cloudSubmitNeedsAVersionTypesItsInputsAndReportsTheProvidersTrouble() {
+    assertEquals(3L, Values.typed("3"));
+    assertEquals(0.5, Values.typed("0.5"));
+    assertEquals(true, Values.typed("true"));
+    assertEquals("acme", Values.typed("acme"));
+    Run missing = cli("cloud", "submit", "--kind", "training");
+    assertEquals(2, missing.code(), "--version is required: " + missing);
+    // This server has no Replicate token: the request reaches the server, which names what is missing.
+    Run run = cli("cloud", "submit", "--version", "acme/tiny:v1", "--kind", "training", "--destination", "acme/out",
+        "--input", "steps=3", "--input", "lr=0.5", "--input", "fast=true");
+    assertEquals(3, run.code(), run.toString());
+    assertTrue(run.err().contains("REPLICATE_API_TOKEN"), run.toString());
+  }
+
+  @Test
   void aSweepSubmitsOneParentWithAShardPerCombination() {
     Run run = cli("submit", "train", "--dataset", "demo", "--gene-size", "64", "--output-dim", "4", "--epochs", "1",
         "--sweep", "lr=1e-3,1e-4", "--sweep", "batch_size=32,64", "--json");
