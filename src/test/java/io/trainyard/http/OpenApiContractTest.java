@@ -133,7 +133,7 @@ class OpenApiContractTest {
       server.api().get(refs.group(1)).expect(200);
       count++;
     }
-    assertEquals(3, count, "stylesheet, Swagger UI bundle and initializer");
+    assertEquals(4, count, "icon, stylesheet, Swagger UI bundle and initializer");
     assertTrue(server.api().get("/api/docs/swagger-init.js").expect(200).body().contains("/api/openapi.json"));
   }
 
