@@ -97,6 +97,70 @@ class OpenApiContractTest {
   }
 
   @Test
+  void answersAcrossTheApiMatchTheDocumentedSchemas() {
+    Api bea = server.user("bea", "parallel");
+    JsonObject trained = bea.awaitStatus(bea.train(new JsonObject()).getString("job_id"), "success");
+    String id = trained.getString("job_id");
+    check("GET", "/api/jobs/{id}/log", bea.get("/api/jobs/" + id + "/log").expect(200));
+    check("GET", "/api/jobs/{id}/log", bea.get("/api/jobs/" + id + "/log?offset=0").expect(200));
+    check("GET", "/api/jobs/{id}/logs", bea.get("/api/jobs/" + id + "/logs?tail=3").expect(200));
+    check("GET", "/api/jobs/{id}/inline-progress", bea.get("/api/jobs/" + id + "/inline-progress").expect(200));
+    check("GET", "/api/jobs/{id}/shards", bea.get("/api/jobs/" + id + "/shards").expect(200));
+    check("GET", "/api/datasets", bea.get("/api/datasets").expect(200));
+    check("GET", "/api/models", bea.get("/api/models").expect(200));
+
+    JsonObject predictBody = new JsonObject().put("dataset_id", "demo").put("model_id", trained.getString("model_id"))
+        .put("gene_size", 64).put("output_dim", 4);
+    assertConforms(schemas.requestBody("POST", "/api/jobs/predict"), predictBody.encode(), "the predict body used here");
+    Api.Res predicted = bea.post("/api/jobs/predict", predictBody).expect(200);
+    check("POST", "/api/jobs/predict", predicted);
+    String resultId = bea.awaitStatus(predicted.json().getJsonObject("job").getString("job_id"), "success").getString("result_id");
+    check("GET", "/api/results", bea.get("/api/results").expect(200));
+    check("GET", "/api/results/{id}", bea.get("/api/results/" + resultId).expect(200));
+
+    JsonObject batch = new JsonObject().put("jobs", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("job_type", "train").put("dataset_id", "demo").put("gene_size", 64).put("output_dim", 4).put("epochs", 1))
+        .add(predictBody.copy().put("job_type", "predict")));
+    assertConforms(schemas.requestBody("POST", "/api/jobs/batch"), batch.encode(), "the batch body used here");
+    check("POST", "/api/jobs/batch", bea.post("/api/jobs/batch", batch).expect(200));
+    check("POST", "/api/jobs/batch", bea.post("/api/jobs/batch", new JsonObject().put("jobs", new io.vertx.core.json.JsonArray())).expect(400));
+
+    Api.Res rerun = bea.post("/api/jobs/" + id + "/rerun", null).expect(200);
+    check("POST", "/api/jobs/{id}/rerun", rerun);
+    check("POST", "/api/jobs/{id}/cancel", bea.post("/api/jobs/" + rerun.json().getJsonObject("job").getString("job_id") + "/cancel", null).expect(200));
+    check("POST", "/api/jobs/{id}/cancel", bea.post("/api/jobs/" + id + "/cancel", null).expect(400));
+    JsonObject ids = new JsonObject().put("job_ids", new io.vertx.core.json.JsonArray().add(id).add("no-such-job"));
+    check("POST", "/api/jobs/bulk-archive", bea.post("/api/jobs/bulk-archive", ids).expect(200));
+    check("POST", "/api/jobs/{id}/unarchive", bea.post("/api/jobs/" + id + "/unarchive", null).expect(200));
+    check("POST", "/api/jobs/archive-expired", bea.post("/api/jobs/archive-expired?hours=1000", null).expect(200));
+    check("GET", "/api/analytics", bea.get("/api/analytics").expect(200));
+    check("GET", "/api/analytics", bea.get("/api/analytics?days=0").expect(400));
+
+    JsonObject template = new JsonObject().put("name", "small").put("job_type", "train").put("params",
+        new JsonObject().put("dataset_id", "demo").put("gene_size", 64).put("output_dim", 4).put("epochs", 1));
+    Api.Res saved = bea.post("/api/templates", template).expect(200);
+    check("POST", "/api/templates", saved);
+    String templateId = saved.json().getJsonObject("template").getString("template_id");
+    check("GET", "/api/templates", bea.get("/api/templates").expect(200));
+    check("POST", "/api/templates/{id}/submit", bea.post("/api/templates/" + templateId + "/submit",
+        new JsonObject().put("overrides", new JsonObject().put("epochs", 2))).expect(200));
+    check("DELETE", "/api/templates/{id}", bea.delete("/api/templates/" + templateId).expect(200));
+
+    Api admin = server.admin();
+    check("GET", "/api/users", admin.get("/api/users").expect(200));
+    Api.Res created = admin.post("/api/users", new JsonObject().put("username", "cyd").put("password", "cyd-secret-1")).expect(200);
+    check("POST", "/api/users", created);
+    check("PATCH", "/api/users/{id}", admin.patch("/api/users/" + created.json().getJsonObject("user").getLong("id"),
+        new JsonObject().put("schedule_mode", "parallel")).expect(200));
+    check("GET", "/api/users", bea.get("/api/users").expect(403));
+
+    check("POST", "/api/jobs/bulk-delete", bea.post("/api/jobs/bulk-delete", ids).expect(200));
+    check("POST", "/api/jobs/flush", bea.post("/api/jobs/flush?scope=all", null).expect(200));
+    check("DELETE", "/api/jobs/{id}", bea.delete("/api/jobs/" + id).expect(404));
+    check("POST", "/api/auth/logout", bea.post("/api/auth/logout", null).expect(200));
+  }
+
+  @Test
   void validationFailsWhenAnAnswerBreaksTheDocumentedSchema() {
     JsonObject job = alice.train(new JsonObject());
     OpenApiSchemas.Answer oneJob = schemas.response("GET", "/api/jobs/{id}", 200);
@@ -120,6 +184,10 @@ class OpenApiContractTest {
 
     JsonObject typo = new JsonObject().put("dataset_id", "demo").put("gene_size", 64).put("output_dim", 4).put("epoch", 1);
     assertRejected(schemas.requestBody("POST", "/api/jobs/train"), typo, "a submission with an unknown field");
+    assertRejected(schemas.requestBody("POST", "/api/jobs/predict"), new JsonObject().put("dataset_id", "demo")
+        .put("gene_size", 64).put("output_dim", 4).put("model_id", "m").put("model_path", "p"), "a predict body with two models");
+    assertRejected(schemas.requestBody("POST", "/api/jobs/batch"), new JsonObject().put("jobs", new io.vertx.core.json.JsonArray()
+        .add(typo.copy().put("job_type", "train"))), "a batch entry with an unknown field");
   }
 
   @Test
