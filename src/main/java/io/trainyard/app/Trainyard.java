@@ -63,6 +63,11 @@ public final class Trainyard {
     return http.port();
   }
 
+  /** The HTTP routes this node mounts, "METHOD /path" (see {@link HttpVerticle#routes()}). */
+  public java.util.List<String> routes() {
+    return http.routes();
+  }
+
   public String nodeId() {
     return nodeId;
   }

@@ -13,10 +13,13 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +41,7 @@ public final class HttpVerticle extends VerticleBase {
   private final long sessionSeconds;
   private final CloudRoutes cloud = new CloudRoutes();
   private HttpServer server;
+  private Router router;
 
   public HttpVerticle(JsonObject http, JsonObject sse, Services services, PrometheusMeterRegistry registry,
                       long sessionSeconds) {
@@ -57,7 +61,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     OriginPolicy origins = new OriginPolicy(http.getJsonArray("allowed_origins", new io.vertx.core.json.JsonArray())
         .stream().map(String::valueOf).toList());
     router.route().handler(ctx -> {
@@ -73,6 +77,8 @@ public final class HttpVerticle extends VerticleBase {
     });
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.getLong("body_limit_bytes", 1_048_576L)));
     router.get("/api/health").handler(this::health);
+    OpenApiRoutes openApi = new OpenApiRoutes(vertx);
+    openApi.mount(router);
     String metricsToken = http.getString("metrics_token", "");
     router.get("/metrics").handler(ctx -> {
       // With metrics.token set, a scraper must show it (Prometheus: authorization.credentials).
@@ -104,10 +110,24 @@ public final class HttpVerticle extends VerticleBase {
         ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile("webroot/index.html").onFailure(ctx::fail));
     router.errorHandler(404, ctx -> Problems.send(ctx, 404, "Not found", null));
     router.errorHandler(405, ctx -> Problems.send(ctx, 405, "Method not allowed", null));
-    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
+    return openApi.ready().compose(doc -> vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
         .requestHandler(router)
         .listen(http.getInteger("port", 8080), http.getString("host", "127.0.0.1"))
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> server = s));
+  }
+
+  /**
+   * "METHOD /path" of every route mounted for a method on a plain path (e.g. "GET /api/jobs/:id"):
+   * what the API does, for comparing with what its OpenAPI document says it does.
+   */
+  public List<String> routes() {
+    List<String> out = new ArrayList<>();
+    for (Route r : router.getRoutes()) {
+      if (r.getPath() != null && r.methods() != null) {
+        r.methods().forEach(m -> out.add(m.name() + " " + r.getPath()));
+      }
+    }
+    return out;
   }
 
   @Override

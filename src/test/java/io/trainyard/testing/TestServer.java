@@ -89,6 +89,11 @@ public final class TestServer implements AutoCloseable {
     return dbUrl;
   }
 
+  /** The HTTP routes the node mounts, "METHOD /path". */
+  public java.util.List<String> routes() {
+    return app.routes();
+  }
+
   public String nodeId() {
     return app.nodeId();
   }
