@@ -1,5 +1,6 @@
 package io.trainyard.cli;
 
+import io.trainyard.testing.Api;
 import io.trainyard.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -137,6 +138,20 @@ class CliTest {
         "--input", "steps=3", "--input", "lr=0.5", "--input", "fast=true");
     assertEquals(3, run.code(), run.toString());
     assertTrue(run.err().contains("REPLICATE_API_TOKEN"), run.toString());
+  }
+
+  @Test
+  void aSavedTemplateIsSubmittedWithOverridesAndWaitedFor() {
+    Api carol = server.api().login("carol", "carol-pass-1");
+    String template = carol.post("/api/templates", new JsonObject().put("name", "cli-tpl").put("job_type", "train")
+            .put("params", new JsonObject().put("dataset_id", "demo").put("gene_size", 64).put("output_dim", 4).put("epochs", 1)))
+        .expect(200).json().getJsonObject("template").getString("template_id");
+    Run run = cli("submit", "--template", template, "--set", "epochs=2", "--wait", "--json");
+    assertEquals(0, run.code(), run.toString());
+    JsonObject job = new JsonObject(run.out());
+    assertEquals("success", job.getString("status"));
+    assertEquals(2, job.getJsonObject("params").getInteger("epochs"), "the override is applied");
+    assertEquals(3, cli("submit", "--template", "tpl_missing").code(), "an unknown template is the server's 404");
   }
 
   @Test
