@@ -16,19 +16,19 @@ import java.util.Locale;
  * {@code components}, so its {@code #/components/schemas/...} references resolve as they do in the
  * document itself.
  */
-final class OpenApiSchemas {
+public final class OpenApiSchemas {
   private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private final JsonObject doc;
 
-  OpenApiSchemas(JsonObject doc) {
+  public OpenApiSchemas(JsonObject doc) {
     this.doc = doc;
   }
 
   /** The documented answer of {@code method path} with {@code status}: media type and schema. */
-  record Answer(String mediaType, JsonObject schema) {
+  public record Answer(String mediaType, JsonObject schema) {
   }
 
-  Answer response(String method, String path, int status) {
+  public Answer response(String method, String path, int status) {
     JsonObject op = operation(method, path);
     JsonObject response = op.getJsonObject("responses").getJsonObject(String.valueOf(status));
     if (response == null) {
@@ -39,13 +39,13 @@ final class OpenApiSchemas {
     return new Answer(media, response.getJsonObject("content").getJsonObject(media).getJsonObject("schema"));
   }
 
-  JsonObject requestBody(String method, String path) {
+  public JsonObject requestBody(String method, String path) {
     return operation(method, path).getJsonObject("requestBody").getJsonObject("content")
         .getJsonObject("application/json").getJsonObject("schema");
   }
 
   /** The validator's complaints about {@code json} under {@code schema}; empty when it conforms. */
-  List<Error> errors(JsonObject schema, String json) {
+  public List<Error> errors(JsonObject schema, String json) {
     JsonObject root = schema.copy()
         .put("$schema", "https://json-schema.org/draft/2020-12/schema")
         .put("components", doc.getJsonObject("components"));
@@ -73,5 +73,18 @@ final class OpenApiSchemas {
       node = node.getJsonObject(part);
     }
     return node;
+  }
+
+  /** Fails unless {@code res} has the media type and body the document declares for its route and status. */
+  public void check(String method, String path, io.trainyard.testing.Api.Res res) {
+    Answer declared = response(method, path, res.status());
+    if (!res.header("Content-Type").startsWith(declared.mediaType())) {
+      throw new AssertionError(method + " " + path + " " + res.status() + ": " + res.header("Content-Type")
+          + " vs " + declared.mediaType());
+    }
+    List<Error> errors = errors(declared.schema(), res.body());
+    if (!errors.isEmpty()) {
+      throw new AssertionError(method + " " + path + " " + res.status() + " breaks the document: " + errors + "\n" + res.body());
+    }
   }
 }
