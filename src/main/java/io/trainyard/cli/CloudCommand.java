@@ -2,6 +2,7 @@ package io.trainyard.cli;
 
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -39,11 +40,8 @@ final class CloudCommand {
     @Option(names = "--hardware", description = "the provider's hardware name")
     String hardware;
 
-    @Option(names = "--wait", description = "Wait for the job to end; the exit code mirrors its outcome")
-    boolean await;
-
-    @Option(names = "--json", description = "Print the job record as JSON")
-    boolean json;
+    @Mixin
+    WaitOptions output = new WaitOptions();
 
     @Override
     public Integer call() {
@@ -57,10 +55,7 @@ final class CloudCommand {
       if (hardware != null) {
         body.put("hardware", hardware);
       }
-      JobOptions options = new JobOptions();
-      options.await = await;
-      options.json = json;
-      return Submission.submit(cloud.root, "/api/cloud/jobs", body, options);
+      return Submission.submit(cloud.root, "/api/cloud/jobs", body, output);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.trainyard.cli;
 
 import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,11 +27,8 @@ final class JobOptions {
   @Option(names = "--depends-on", paramLabel = "JOB_ID", description = "depends_on: wait for this job to succeed")
   String dependsOn;
 
-  @Option(names = "--wait", description = "Wait for the job to end; the exit code mirrors its outcome")
-  boolean await;
-
-  @Option(names = "--json", description = "Print the job record as JSON")
-  boolean json;
+  @Mixin
+  WaitOptions output = new WaitOptions();
 
   JsonObject body() {
     JsonObject b = new JsonObject().put("dataset_id", dataset);

@@ -7,7 +7,7 @@ final class Submission {
   private Submission() {
   }
 
-  static int submit(TrainyardCli root, String route, JsonObject body, JobOptions options) {
+  static int submit(TrainyardCli root, String route, JsonObject body, WaitOptions options) {
     Rest rest = root.rest();
     JsonObject job = rest.post(route, body).getJsonObject("job");
     String id = job.getString("job_id");

@@ -29,11 +29,8 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "With --template: override a field (repeatable)")
   Map<String, String> overrides = new LinkedHashMap<>();
 
-  @Option(names = "--wait", description = "With --template: wait for the job to end; the exit code mirrors its outcome")
-  boolean await;
-
-  @Option(names = "--json", description = "With --template: print the job record as JSON")
-  boolean json;
+  @CommandLine.Mixin
+  WaitOptions output = new WaitOptions();
 
   /** Without train, predict or --template there is nothing to submit: a usage error (exit 2). */
   @Override
@@ -43,10 +40,7 @@ final class SubmitCommand implements Callable<Integer> {
     }
     JsonObject set = new JsonObject();
     overrides.forEach((k, v) -> set.put(k.replace('-', '_'), Values.typed(v)));
-    JobOptions options = new JobOptions();
-    options.await = await;
-    options.json = json;
     return Submission.submit(root, "/api/templates/" + Rest.q(template) + "/submit", new JsonObject().put("overrides", set),
-        options);
+        output);
   }
 }

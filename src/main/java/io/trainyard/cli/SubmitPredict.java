@@ -28,6 +28,6 @@ final class SubmitPredict implements Callable<Integer> {
     JsonObject body = job.body();
     JobOptions.put(body, "model_id", modelId);
     JobOptions.put(body, "model_path", modelPath);
-    return Submission.submit(submit.root, "/api/jobs/predict", body, job);
+    return Submission.submit(submit.root, "/api/jobs/predict", body, job.output);
   }
 }

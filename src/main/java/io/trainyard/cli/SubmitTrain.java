@@ -52,7 +52,7 @@ final class SubmitTrain implements Callable<Integer> {
     if (sweeps != null && !sweeps.isEmpty()) {
       body.put("sweep", sweep());
     }
-    return Submission.submit(submit.root, "/api/jobs/train", body, job);
+    return Submission.submit(submit.root, "/api/jobs/train", body, job.output);
   }
 
   /** lr=1e-3,1e-4 becomes {"lr": [0.001, 0.0001]}: numbers stay numbers so the server's types check. */
