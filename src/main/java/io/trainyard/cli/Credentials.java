@@ -24,7 +24,11 @@ record Credentials(String url, String token) {
     return base.resolve("trainyard").resolve("credentials");
   }
 
-  /** The stored credentials; TRAINYARD_URL / TRAINYARD_TOKEN override them (CI without a login step). */
+  /**
+   * The stored credentials; TRAINYARD_URL / TRAINYARD_TOKEN override them (CI without a login step).
+   * A stored token is only ever sent to the server it was issued by: with another TRAINYARD_URL and
+   * no TRAINYARD_TOKEN, the caller is not signed in there.
+   */
   static Credentials load(Map<String, String> env) {
     String url = env.get("TRAINYARD_URL");
     String token = env.get("TRAINYARD_TOKEN");
@@ -32,8 +36,9 @@ record Credentials(String url, String token) {
     if ((url == null || token == null) && Files.isRegularFile(file)) {
       try {
         JsonObject stored = new JsonObject(Files.readString(file));
+        boolean sameServer = url == null || url.equals(stored.getString("url"));
         url = url != null ? url : stored.getString("url");
-        token = token != null ? token : stored.getString("token");
+        token = token != null ? token : sameServer ? stored.getString("token") : null;
       } catch (IOException | DecodeException e) {
         throw new NotSignedIn("cannot read " + file + " (" + e.getMessage() + "): run 'trainyard login' again");
       }

@@ -44,10 +44,16 @@ final class LogsCommand implements Callable<Integer> {
       String text = chunk.getString("log", "");
       root.out.print(text);
       root.out.flush();
-      offset = chunk.getLong("next_offset", offset);
-      // The read after the job was seen ended is the last: nothing can be appended after that.
+      long next = chunk.getLong("next_offset", offset);
+      boolean drained = next == offset;
+      offset = next;
+      // Once the job was seen ended nothing more is appended: read on until a read brings nothing
+      // (one read answers at most a chunk of the log, so a long log takes several).
       if (ended) {
-        break;
+        if (drained) {
+          break;
+        }
+        continue;
       }
       job = Jobs.get(rest, id);
       ended = Jobs.terminal(job);

@@ -59,7 +59,9 @@ public final class TrainyardCli implements Runnable {
         err.println("trainyard: " + ex.getMessage());
         return Exit.USAGE;
       }
-      throw ex;
+      // Anything else (a full disk, an answer we could not read) is trouble, never "the job failed".
+      err.println("trainyard: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+      return Exit.TROUBLE;
     });
     try {
       return cmd.execute(args);

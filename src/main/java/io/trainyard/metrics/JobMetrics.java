@@ -101,20 +101,25 @@ public final class JobMetrics {
     jobs.register(out, true);
   }
 
-  /** A job the ledger announced: an end is counted once (a terminal status never changes again). */
+  /**
+   * A job the ledger announced. Its start records its queue wait (a cancel request re-announces a
+   * running job, with cancel_requested set, and is no start); its end is counted once (a terminal
+   * status never changes again), with its run time.
+   */
   public void announced(Job job) {
+    String type = job.type().wire();
+    if (job.status() == JobStatus.RUNNING && !job.cancelRequested() && job.startedAt() != null && job.createdAt() != null) {
+      timer("trainyard.queue.wait", "Time from submission to start, by type", type)
+          .record(Duration.between(job.createdAt(), job.startedAt()));
+      return;
+    }
     if (!job.status().isTerminal()) {
       return;
     }
-    String type = job.type().wire();
     exits(type, job.status().wire()).increment();
     if (job.startedAt() != null && job.finishedAt() != null) {
       timer("trainyard.run", "Run time of jobs that started, by type", type)
           .record(Duration.between(job.startedAt(), job.finishedAt()));
-    }
-    if (job.startedAt() != null && job.createdAt() != null) {
-      timer("trainyard.queue.wait", "Time from submission to start, by type", type)
-          .record(Duration.between(job.createdAt(), job.startedAt()));
     }
   }
 

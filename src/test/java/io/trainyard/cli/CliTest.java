@@ -131,6 +131,9 @@ class CliTest {
     assertEquals(0.5, Values.typed("0.5"));
     assertEquals(true, Values.typed("true"));
     assertEquals("acme", Values.typed("acme"));
+    assertEquals(1e-4, Values.typed("1e-4"));
+    assertEquals("1d", Values.typed("1d"), "not a JSON number");
+    assertEquals("42", Values.typed("\"42\""), "quoted stays text");
     Run missing = cli("cloud", "submit", "--kind", "training");
     assertEquals(2, missing.code(), "--version is required: " + missing);
     // This server has no Replicate token: the request reaches the server, which names what is missing.
@@ -152,6 +155,13 @@ class CliTest {
     assertEquals("success", job.getString("status"));
     assertEquals(2, job.getJsonObject("params").getInteger("epochs"), "the override is applied");
     assertEquals(3, cli("submit", "--template", "tpl_missing").code(), "an unknown template is the server's 404");
+  }
+
+  @Test
+  void aStoredTokenIsNeverSentToAnotherServer() {
+    Run elsewhere = cli(Map.of("XDG_CONFIG_HOME", config.toString(), "TRAINYARD_URL", "http://127.0.0.1:9"), "", "counts");
+    assertEquals(2, elsewhere.code(), "not signed in there: " + elsewhere);
+    assertTrue(elsewhere.err().contains("not signed in"), elsewhere.toString());
   }
 
   @Test

@@ -33,21 +33,44 @@ class JobMetricsTest {
 
   @Test
   void endsRunAndWaitTimesAndCountsPerStatusAreExposedWithBoundedLabels() {
+    // Other tests of this class end jobs of their own: compare with the counts before this one's.
+    String before = scrape();
+    String success = "trainyard_jobs{job_type=\"train\",status=\"success\"}";
+    String failed = "trainyard_jobs{job_type=\"train\",status=\"failed\"}";
     Api u = server.user("metered", "parallel");
     String ok = u.awaitStatus(u.train(new JsonObject()).getString("job_id"), "success").getString("job_id");
     String bad = u.awaitStatus(u.train(new JsonObject().put("gene_size", 3)).getString("job_id"), "failed").getString("job_id");
 
     String scrape = Await.until("the gauge shows both ends", Duration.ofSeconds(10), this::scrape,
-        s -> value(s, "trainyard_jobs{job_type=\"train\",status=\"success\"}") == 1.0
-            && value(s, "trainyard_jobs{job_type=\"train\",status=\"failed\"}") == 1.0);
-    assertEquals(1.0, value(scrape, "trainyard_job_exits_total{job_type=\"train\",status=\"success\"}"));
-    assertEquals(1.0, value(scrape, "trainyard_job_exits_total{job_type=\"train\",status=\"failed\"}"));
-    assertEquals(2.0, value(scrape, "trainyard_run_seconds_count{job_type=\"train\"}"), "both ran");
-    assertEquals(2.0, value(scrape, "trainyard_queue_wait_seconds_count{job_type=\"train\"}"));
-    assertTrue(value(scrape, "trainyard_run_seconds_sum{job_type=\"train\"}") > 0);
+        s -> value(s, success) == value(before, success) + 1 && value(s, failed) == value(before, failed) + 1);
+    for (String sample : new String[] {"trainyard_job_exits_total{job_type=\"train\",status=\"success\"}",
+        "trainyard_job_exits_total{job_type=\"train\",status=\"failed\"}"}) {
+      assertEquals(value(before, sample) + 1, value(scrape, sample), sample);
+    }
+    assertEquals(value(before, "trainyard_run_seconds_count{job_type=\"train\"}") + 2,
+        value(scrape, "trainyard_run_seconds_count{job_type=\"train\"}"), "both ran");
+    assertEquals(value(before, "trainyard_queue_wait_seconds_count{job_type=\"train\"}") + 2,
+        value(scrape, "trainyard_queue_wait_seconds_count{job_type=\"train\"}"), "both started");
+    assertTrue(value(scrape, "trainyard_run_seconds_sum{job_type=\"train\"}") > value(before, "trainyard_run_seconds_sum{job_type=\"train\"}"));
     assertTrue(scrape.contains("trainyard_run_seconds_bucket{job_type=\"train\",le="), "a histogram, for quantiles over nodes");
     assertTrue(value(scrape, "trainyard_scheduler_pass_seconds_count") >= 2, "passes are timed");
     assertFalse(scrape.contains(ok) || scrape.contains(bad) || scrape.contains("metered"), "no job or user in any label");
+  }
+
+  @Test
+  void aQueueWaitIsRecordedOnceWhenTheJobStartsNotAgainWhenItIsCanceled() {
+    Api u = server.user("waiter", "parallel");
+    String waits = "trainyard_queue_wait_seconds_count{job_type=\"train\"}";
+    String canceled = "trainyard_job_exits_total{job_type=\"train\",status=\"canceled\"}";
+    double before = value(scrape(), waits);
+    double canceledBefore = value(scrape(), canceled);
+    String slow = u.awaitStatus(u.train(new JsonObject().put("epochs", 400)).getString("job_id"), "running").getString("job_id");
+    assertEquals(before + 1, value(scrape(), waits), "recorded at the start");
+    u.post("/api/jobs/" + slow + "/cancel", null).expect(200);
+    u.awaitStatus(slow, "canceled");
+    String after = scrape();
+    assertEquals(before + 1, value(after, waits), "the cancel request and the end add no second wait");
+    assertEquals(canceledBefore + 1, value(after, canceled));
   }
 
   @Test

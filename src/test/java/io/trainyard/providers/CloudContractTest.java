@@ -38,24 +38,24 @@ class CloudContractTest {
 
   @Test
   void cloudAnswersMatchTheDocumentedSchemas() {
-    Api.Res submitted = alice.post("/api/cloud/jobs", CloudFixture.training("contract"));
+    Api.Res submitted = alice.post("/api/cloud/jobs", CloudFixture.training("contract")).expect(200);
     schemas.check("POST", "/api/cloud/jobs", submitted);
     JsonObject job = submitted.json().getJsonObject("job");
     String id = job.getString("job_id");
-    schemas.check("POST", "/api/cloud/jobs", alice.post("/api/cloud/jobs", new JsonObject().put("kind", "training")));
-    schemas.check("GET", "/api/cloud/jobs", alice.get("/api/cloud/jobs"));
-    schemas.check("GET", "/api/cloud/jobs", alice.get("/api/cloud/jobs?sync_active=true"));
-    schemas.check("POST", "/api/cloud/jobs/sync", alice.post("/api/cloud/jobs/sync", null));
-    schemas.check("GET", "/api/cloud/jobs/{id}/inline-progress", alice.get("/api/cloud/jobs/" + id + "/inline-progress"));
-    schemas.check("GET", "/api/cloud/providers/{provider}/validate", alice.get("/api/cloud/providers/replicate/validate"));
+    schemas.check("POST", "/api/cloud/jobs", alice.post("/api/cloud/jobs", new JsonObject().put("kind", "training")).expect(400));
+    schemas.check("GET", "/api/cloud/jobs", alice.get("/api/cloud/jobs").expect(200));
+    schemas.check("GET", "/api/cloud/jobs", alice.get("/api/cloud/jobs?sync_active=true").expect(200));
+    schemas.check("POST", "/api/cloud/jobs/sync", alice.post("/api/cloud/jobs/sync", null).expect(200));
+    schemas.check("GET", "/api/cloud/jobs/{id}/inline-progress", alice.get("/api/cloud/jobs/" + id + "/inline-progress").expect(200));
+    schemas.check("GET", "/api/cloud/providers/{provider}/validate", alice.get("/api/cloud/providers/replicate/validate").expect(200));
 
     JsonObject obj = fx.providerObject(job.getString("external_id")).put("status", "processing");
-    schemas.check("POST", "/api/webhooks/{provider}", fx.deliver(obj, "msg_contract_1", Instant.now().getEpochSecond(), SECRET));
-    schemas.check("POST", "/api/webhooks/{provider}", fx.deliver(obj, "msg_contract_1", Instant.now().getEpochSecond(), SECRET));
+    schemas.check("POST", "/api/webhooks/{provider}", fx.deliver(obj, "msg_contract_1", Instant.now().getEpochSecond(), SECRET).expect(200));
+    schemas.check("POST", "/api/webhooks/{provider}", fx.deliver(obj, "msg_contract_1", Instant.now().getEpochSecond(), SECRET).expect(200));
     String other = "whsec_" + Base64.getEncoder().encodeToString("someone-else-entirely".getBytes());
-    schemas.check("POST", "/api/webhooks/{provider}", fx.deliver(obj, "msg_contract_2", Instant.now().getEpochSecond(), other));
+    schemas.check("POST", "/api/webhooks/{provider}", fx.deliver(obj, "msg_contract_2", Instant.now().getEpochSecond(), other).expect(401));
 
-    schemas.check("POST", "/api/cloud/jobs/{id}/cancel", alice.post("/api/cloud/jobs/" + id + "/cancel", null));
-    schemas.check("POST", "/api/cloud/jobs/{id}/cancel", alice.post("/api/cloud/jobs/job_nope/cancel", null));
+    schemas.check("POST", "/api/cloud/jobs/{id}/cancel", alice.post("/api/cloud/jobs/" + id + "/cancel", null).expect(200));
+    schemas.check("POST", "/api/cloud/jobs/{id}/cancel", alice.post("/api/cloud/jobs/job_nope/cancel", null).expect(404));
   }
 }
