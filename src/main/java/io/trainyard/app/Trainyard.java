@@ -131,7 +131,7 @@ public final class Trainyard {
       // and HTTP opens last, when every service it asks is listening.
       return auth.bootstrapAdmin(authConf.getString("admin_password", ""))
           .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, launcher, nodeId,
-              graceMs)))
+              graceMs, AppConfig.section(conf, "supervisor").getLong("sweep_ms", 5000L))))
           .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(),
               logsConf.getInteger("tail_chars", 20_000), jobRepo, FollowSettings.from(logsConf))))
           .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, ledger, nodeId,

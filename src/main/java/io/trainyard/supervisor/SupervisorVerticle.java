@@ -38,6 +38,9 @@ public final class SupervisorVerticle extends VerticleBase {
   private final Launcher launcher;
   private final String nodeId;
   private final long graceMs;
+  private final long sweepMs;
+  private long sweepTimer = -1;
+  private boolean sweeping;
   private final Map<String, Tracked> tracked = new HashMap<>();
   private final Set<String> starting = new HashSet<>();
 
@@ -57,6 +60,13 @@ public final class SupervisorVerticle extends VerticleBase {
 
   public SupervisorVerticle(JobRepository jobs, JobLedger ledger,
                             Launcher launcher, String nodeId, long graceMs) {
+    this(jobs, ledger, launcher, nodeId, graceMs, 0);
+  }
+
+  /** @param sweepMs how often unsupervised running jobs are looked for and settled (0: never) */
+  public SupervisorVerticle(JobRepository jobs, JobLedger ledger,
+                            Launcher launcher, String nodeId, long graceMs, long sweepMs) {
+    this.sweepMs = sweepMs;
     this.jobs = jobs;
     this.ledger = ledger;
     this.launcher = launcher;
@@ -72,11 +82,42 @@ public final class SupervisorVerticle extends VerticleBase {
         bus.<JsonObject>consumer(SupervisorApi.cancel(nodeId), m -> stop(m, false)).completion(),
         bus.<JsonObject>consumer(SupervisorApi.kill(nodeId), m -> stop(m, true)).completion(),
         bus.<JsonObject>consumer(SupervisorApi.settle(nodeId), this::settle).completion());
-    return Future.all(live).compose(v -> reconcile());
+    return Future.all(live).compose(v -> reconcile()).onSuccess(v -> {
+      if (sweepMs > 0) {
+        sweepTimer = vertx.setPeriodic(sweepMs, t -> sweep());
+      }
+    });
+  }
+
+  /**
+   * The background sweep: running jobs of this node that no process of ours backs (claimed but never
+   * spawned past the spawn window, or whose process is gone) are settled without waiting for someone
+   * to open them, so they do not hold their users' slots.
+   */
+  private void sweep() {
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    jobs.runningOn(nodeId).compose(list -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Job job : list) {
+        if (job.hasProcess() && !tracked.containsKey(job.id()) && !starting.contains(job.id())) {
+          chain = chain.compose(v -> settleIfGone(job.id()).recover(err -> Future.succeededFuture()));
+        }
+      }
+      return chain;
+    }).onComplete(ar -> {
+      sweeping = false;
+      if (ar.failed()) {
+        LOG.log(Level.FINE, "sweep of unsupervised jobs failed; trying again on the next tick", ar.cause());
+      }
+    });
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
     // Processes outlive a stopping server on purpose; the next start reconciles them.
     return Future.succeededFuture();
   }

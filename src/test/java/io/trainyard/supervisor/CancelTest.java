@@ -126,6 +126,43 @@ class CancelTest {
   }
 
   @Test
+  void theBackgroundSweepSettlesUnsupervisedJobsWithoutAnyoneOpeningThem() throws Exception {
+    try (TestServer swept = TestServer.start(c -> io.trainyard.app.AppConfig.put(c, "supervisor.sweep_ms", 100))) {
+      Api u = swept.user("swept", "serial");
+      String gone = "job_gone_" + System.nanoTime();
+      String neverSpawned = "job_unspawned_" + System.nanoTime();
+      String fresh = "job_fresh_" + System.nanoTime();
+      try (var c = swept.sql(); PreparedStatement ps = c.prepareStatement("""
+          INSERT INTO jobs(job_id, job_type, status, owner_user_id, params, node_id, pid, pid_start, started_at)
+          VALUES (?, 'train', 'running', ?, '{}', ?, ?, 5, now() - ?::interval)""")) {
+        Object[][] rows = {{gone, 999999, "1 hour"}, {neverSpawned, null, "2 minutes"}, {fresh, null, "1 second"}};
+        for (Object[] r : rows) {
+          ps.setString(1, (String) r[0]);
+          ps.setLong(2, u.userId());
+          ps.setString(3, swept.nodeId());
+          ps.setObject(4, r[1]);
+          ps.setString(5, (String) r[2]);
+          ps.executeUpdate();
+        }
+      }
+      // Read straight from PostgreSQL: a GET would settle the job itself.
+      io.trainyard.testing.Await.until("both unsupervised jobs settled", java.time.Duration.ofSeconds(10),
+          () -> status(swept, gone) + "/" + status(swept, neverSpawned), s -> s.equals("canceled/canceled"));
+      assertEquals("running", status(swept, fresh), "a job claimed a moment ago is left to its start message");
+    }
+  }
+
+  private static String status(TestServer s, String id) throws Exception {
+    try (var c = s.sql(); PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE job_id = ?")) {
+      ps.setString(1, id);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  @Test
   void cancelOfAStaleRunningJobSettlesItAtOnce() throws Exception {
     Api u = server.user("stale", "serial");
     String id = "job_stale_" + System.nanoTime();

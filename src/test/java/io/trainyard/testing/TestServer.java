@@ -58,6 +58,8 @@ public final class TestServer implements AutoCloseable {
       AppConfig.put(conf, "jobs.demo_step_ms", 5);
       AppConfig.put(conf, "scheduler.tick_ms", 500);
       AppConfig.put(conf, "supervisor.cancel_grace_seconds", 2);
+      // Tests that plant stale rows settle them themselves; the background sweep is opted into.
+      AppConfig.put(conf, "supervisor.sweep_ms", 0);
       tweak.accept(conf);
       Trainyard app = Trainyard.start(vertx, conf,
           new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)).await();
