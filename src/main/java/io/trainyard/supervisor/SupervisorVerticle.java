@@ -99,15 +99,7 @@ public final class SupervisorVerticle extends VerticleBase {
       return;
     }
     sweeping = true;
-    jobs.runningOn(nodeId).compose(list -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (Job job : list) {
-        if (job.hasProcess() && !tracked.containsKey(job.id()) && !starting.contains(job.id())) {
-          chain = chain.compose(v -> settleIfGone(job.id()).recover(err -> Future.succeededFuture()));
-        }
-      }
-      return chain;
-    }).onComplete(ar -> {
+    settleUnsupervised(false).onComplete(ar -> {
       sweeping = false;
       if (ar.failed()) {
         LOG.log(Level.FINE, "sweep of unsupervised jobs failed; trying again on the next tick", ar.cause());
@@ -126,31 +118,11 @@ public final class SupervisorVerticle extends VerticleBase {
    * Start-up reconciliation: a running job of this node whose process is gone, or whose pid now
    * names another process, is settled canceled. A job process that is still alive cannot be waited
    * on by this new server (it is not our child, so its exit code is lost); its tree is stopped and
-   * the job canceled, which keeps slot accounting exact.
+   * the job canceled, which keeps slot accounting exact. A job claimed but not spawned is settled
+   * too: its start message went with the previous server.
    */
   private Future<Void> reconcile() {
-    return jobs.runningOn(nodeId).compose(list -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (Job job : list) {
-        if (job.hasProcess()) {
-          chain = chain.compose(v -> reconcileOne(job));
-        }
-      }
-      return chain;
-    });
-  }
-
-  private Future<Void> reconcileOne(Job job) {
-    Integer pid = job.pid();
-    return jobs.pidStart(job.id()).compose(ticks -> vertx.executeBlocking(() -> {
-      if (pid != null && ProcessGroup.isSame(pid, ticks.orElse(null))) {
-        ProcessGroup.signal(pid, "TERM");
-        ProcessGroup.awaitEmpty(pid, graceMs);
-        return "the server restarted while it ran; its process tree was stopped";
-      }
-      return pid == null ? "the server stopped before its process started"
-          : "its process no longer exists (the server restarted while it ran)";
-    }, false)).compose(reason -> ledger.finish(job.id(), JobStatus.CANCELED, null, reason, null)).mapEmpty();
+    return settleUnsupervised(true);
   }
 
   private void startJob(JsonObject request) {
@@ -301,30 +273,53 @@ public final class SupervisorVerticle extends VerticleBase {
     settleIfGone(jobId).onComplete(ar -> msg.reply(new JsonObject().put("job_id", jobId)));
   }
 
-  /** Settles a running job of this node that no process of ours backs. */
-  private Future<Void> settleIfGone(String jobId) {
-    return jobs.find(jobId, null).compose(found -> {
-      if (found.isEmpty() || found.get().status() != JobStatus.RUNNING || !found.get().hasProcess()) {
-        return Future.succeededFuture();
-      }
-      Job job = found.get();
-      Integer pid = job.pid();
-      if (pid == null && job.startedAt() != null
-          && job.startedAt().toInstant().isAfter(java.time.Instant.now().minusSeconds(SPAWN_WINDOW_S))) {
-        return Future.succeededFuture(); // claimed a moment ago; its start message is on its way
-      }
-      return jobs.pidStart(jobId).compose(ticks -> vertx.executeBlocking(() -> {
-        if (pid == null) {
-          return Optional.of("the server stopped before its process started");
+  /**
+   * Settles every running job of this node that no process of ours backs (start-up and the sweep).
+   * One job's failure does not stop the others'.
+   */
+  private Future<Void> settleUnsupervised(boolean atStartup) {
+    return jobs.runningOn(nodeId).compose(list -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Job job : list) {
+        if (job.hasProcess() && !tracked.containsKey(job.id()) && !starting.contains(job.id())) {
+          chain = chain.compose(v -> settleGone(job, atStartup).recover(err -> {
+            LOG.log(Level.WARNING, "settling job " + job.id() + " failed; trying again later", err);
+            return Future.succeededFuture();
+          }));
         }
-        if (ProcessGroup.isSame(pid, ticks.orElse(null))) {
-          // Alive but not ours (adopted after a restart is not possible): stop it so the slot can free.
-          ProcessGroup.signal(pid, "TERM");
-          ProcessGroup.awaitEmpty(pid, graceMs);
-          return Optional.of("its process was not supervised by this server and was stopped");
-        }
-        return Optional.of("its process no longer exists (the server restarted while it ran)");
-      }, false)).compose(reason -> ledger.finish(jobId, JobStatus.CANCELED, null, reason.get(), null)).mapEmpty();
+      }
+      return chain;
     });
+  }
+
+  /** Settles a running job of this node that no process of ours backs (a GET, a cancel, a settle request). */
+  private Future<Void> settleIfGone(String jobId) {
+    return jobs.find(jobId, null).compose(found -> found.isPresent() && found.get().status() == JobStatus.RUNNING
+        && found.get().hasProcess() ? settleGone(found.get(), false) : Future.succeededFuture());
+  }
+
+  /**
+   * Settles one running job no process of ours backs, saying why. Outside start-up a job claimed a
+   * moment ago is left alone: its start message is on its way.
+   */
+  private Future<Void> settleGone(Job job, boolean atStartup) {
+    Integer pid = job.pid();
+    if (!atStartup && pid == null && job.startedAt() != null
+        && job.startedAt().toInstant().isAfter(java.time.Instant.now().minusSeconds(SPAWN_WINDOW_S))) {
+      return Future.succeededFuture();
+    }
+    return jobs.pidStart(job.id()).compose(ticks -> vertx.executeBlocking(() -> {
+      if (pid == null) {
+        return "the server stopped before its process started";
+      }
+      if (ProcessGroup.isSame(pid, ticks.orElse(null))) {
+        // Alive but not ours (a restarted server is not its parent): stop it so the slot can free.
+        ProcessGroup.signal(pid, "TERM");
+        ProcessGroup.awaitEmpty(pid, graceMs);
+        return atStartup ? "the server restarted while it ran; its process tree was stopped"
+            : "its process was not supervised by this server and was stopped";
+      }
+      return "its process no longer exists (the server restarted while it ran)";
+    }, false)).compose(reason -> ledger.finish(job.id(), JobStatus.CANCELED, null, reason, null)).mapEmpty();
   }
 }
