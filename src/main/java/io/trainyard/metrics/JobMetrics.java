@@ -47,8 +47,8 @@ public final class JobMetrics {
       for (JobStatus end : JobStatus.terminal()) {
         exits(type.wire(), end.wire());
       }
-      timer("trainyard.run", "Run time of jobs that started, by type", type.wire());
-      timer("trainyard.queue.wait", "Time from submission to start, by type", type.wire());
+      runTime(type.wire());
+      queueWait(type.wire());
     }
   }
 
@@ -109,7 +109,7 @@ public final class JobMetrics {
   public void announced(Job job) {
     String type = job.type().wire();
     if (job.status() == JobStatus.RUNNING && !job.cancelRequested() && job.startedAt() != null && job.createdAt() != null) {
-      timer("trainyard.queue.wait", "Time from submission to start, by type", type)
+      queueWait(type)
           .record(Duration.between(job.createdAt(), job.startedAt()));
       return;
     }
@@ -118,7 +118,7 @@ public final class JobMetrics {
     }
     exits(type, job.status().wire()).increment();
     if (job.startedAt() != null && job.finishedAt() != null) {
-      timer("trainyard.run", "Run time of jobs that started, by type", type)
+      runTime(type)
           .record(Duration.between(job.startedAt(), job.finishedAt()));
     }
   }
@@ -126,6 +126,14 @@ public final class JobMetrics {
   /** How long one scheduler pass took. */
   public void schedulerPass(long nanos) {
     pass.register(registry).record(Duration.ofNanos(nanos));
+  }
+
+  private Timer runTime(String type) {
+    return timer("trainyard.run", "Run time of jobs that started, by type", type);
+  }
+
+  private Timer queueWait(String type) {
+    return timer("trainyard.queue.wait", "Time from submission to start, by type", type);
   }
 
   private Timer timer(String name, String description, String type) {
