@@ -20,6 +20,9 @@ import io.trainyard.jobs.JobService;
 import io.trainyard.jobs.Submissions;
 import io.trainyard.jobs.Templates;
 import io.trainyard.metrics.JobMetrics;
+import io.trainyard.notifications.Notifications;
+import io.trainyard.notifications.SecretBox;
+import io.trainyard.retention.RetentionVerticle;
 import io.trainyard.logs.LogService;
 import io.trainyard.providers.CloudJobs;
 import io.trainyard.providers.ProvidersVerticle;
@@ -84,16 +87,17 @@ public final class Trainyard {
       DemoData.Info info = DemoData.describe(csv);
       return new DatasetCatalog.Shape(info.geneSize(), info.outputDim(), info.rows());
     });
-    Future<String> prepared = vertx.executeBlocking(() -> {
+    Future<Prepared> prepared = vertx.executeBlocking(() -> {
       Files.createDirectories(paths.artifacts().resolve("jobs"));
       Files.createDirectories(paths.datasets());
       // A fresh installation has the demo dataset to try things with.
       if (!Files.exists(datasets.path("demo"))) {
         DemoData.writeDemo(datasets.path("demo"));
       }
-      return nodeId(conf, dataDir);
+      return new Prepared(nodeId(conf, dataDir), SecretBox.at(dataDir.resolve("notifications.key")));
     }, false);
-    return prepared.compose(nodeId -> Database.open(vertx, AppConfig.section(conf, "db"), dataDir).compose(db -> {
+    return prepared.compose(ready -> Database.open(vertx, AppConfig.section(conf, "db"), dataDir).compose(db -> {
+      String nodeId = ready.nodeId();
       JsonObject authConf = AppConfig.section(conf, "auth");
       JsonObject jobsConf = AppConfig.section(conf, "jobs");
       Limits limits = Limits.from(AppConfig.section(conf, "scheduler"));
@@ -119,10 +123,12 @@ public final class Trainyard {
       JsonObject polling = AppConfig.section(conf, "background.job_status_polling");
       CloudJobs cloud = CloudJobs.create(vertx, polling, AppConfig.section(conf, "providers.replicate"), jobRepo,
           ledger, paths, meters);
+      Notifications.Parts notifications = Notifications.create(vertx, db.pool(), jobRepo, ready.box(),
+          AppConfig.section(conf, "notifications"));
       HttpVerticle.Services services = new HttpVerticle.Services(auth, jobs, new LogService(vertx, jobs, nodeId),
           new Artifacts(vertx, datasets, models, results), new BulkActions(jobs, db.pool()),
           new Templates(db.pool(), submissions), new Analytics(db.pool()),
-          () -> db.pool().query("SELECT 1").execute());
+          () -> db.pool().query("SELECT 1").execute(), notifications.service());
       JsonObject httpConf = AppConfig.section(conf, "http").copy()
           .put("metrics_token", AppConfig.section(conf, "metrics").getString("token", ""));
       HttpVerticle http = new HttpVerticle(httpConf, AppConfig.section(conf, "sse"), services,
@@ -139,6 +145,9 @@ public final class Trainyard {
           .compose(v -> vertx.deployVerticle(new ProvidersVerticle(cloud, polling, nodeId)))
           .compose(v -> vertx.deployVerticle(metrics.follower(jobRepo,
               AppConfig.section(conf, "metrics").getLong("refresh_ms", 5000L))))
+          .compose(v -> vertx.deployVerticle(notifications.sender()))
+          .compose(v -> vertx.deployVerticle(new RetentionVerticle(db.pool(), services.bulk(),
+              AppConfig.section(conf, "retention"))))
           .compose(v -> vertx.deployVerticle(http))
           .map(v -> new Trainyard(vertx, db, http, nodeId))
           .recover(err -> db.close(vertx).transform(x -> Future.failedFuture(err)));
@@ -149,6 +158,10 @@ public final class Trainyard {
   public Future<Void> stop() {
     Future<Void> undeploy = Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
     return undeploy.transform(x -> db.close(vertx));
+  }
+
+  /** What start-up reads or makes in the data directory before storage opens. */
+  private record Prepared(String nodeId, SecretBox box) {
   }
 
   /** Configured id, or one generated once and kept in the data dir so a restart is the same node. */

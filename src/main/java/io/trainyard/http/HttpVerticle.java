@@ -18,6 +18,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.trainyard.notifications.Notifications;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -29,7 +30,8 @@ import java.util.function.Supplier;
 public final class HttpVerticle extends VerticleBase {
   /** The domain services the routes call, built by the composition root. */
   public record Services(AuthService auth, JobService jobs, LogService logs, Artifacts artifacts, BulkActions bulk,
-                         Templates templates, Analytics analytics, Supplier<Future<?>> databaseCheck) {
+                         Templates templates, Analytics analytics, Supplier<Future<?>> databaseCheck,
+                         Notifications notifications) {
   }
 
   private final JsonObject http;
@@ -100,6 +102,7 @@ public final class HttpVerticle extends VerticleBase {
     new ManagementRoutes(jobs, services.bulk(), services.templates(), services.analytics()).mount(router);
     new JobRoutes(jobs, services.logs()).mount(router);
     new ArtifactRoutes(services.artifacts()).mount(router);
+    new NotificationRoutes(services.notifications()).mount(router);
     cloud.mount(router);
     router.route("/api/*").handler(ctx -> ctx.fail(DomainException.notFound("No such route: " + ctx.request().path())));
     router.route().failureHandler(Problems::handle);

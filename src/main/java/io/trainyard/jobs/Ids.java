@@ -32,7 +32,7 @@ public final class Ids {
     return id != null && SAFE.matcher(id).matches();
   }
 
-  static String ulid() {
+  public static String ulid() {
     char[] out = new char[26];
     long time = System.currentTimeMillis();
     for (int i = 9; i >= 0; i--) {
