@@ -33,6 +33,9 @@ public final class AppConfig {
       Map.entry("TRAINYARD_CLUSTER", "cluster.enabled"),
       Map.entry("TRAINYARD_CLUSTER_MEMBERS", "cluster.members"),
       Map.entry("TRAINYARD_NODE_ID", "node_id"),
+      Map.entry("TRAINYARD_NODE_GPUS", "node.gpus"),
+      Map.entry("TRAINYARD_NODE_CPUS", "node.cpus"),
+      Map.entry("TRAINYARD_NODE_MEMORY_MB", "node.memory_mb"),
       Map.entry("TRAINYARD_METRICS_TOKEN", "metrics.token"),
       Map.entry("TRAINYARD_LOG_FORMAT", "logging.format"));
 

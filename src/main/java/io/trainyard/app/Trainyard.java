@@ -10,6 +10,8 @@ import io.trainyard.auth.UserRepository;
 import io.trainyard.http.HttpVerticle;
 import io.trainyard.demo.DemoData;
 import io.trainyard.jobs.DatasetCatalog;
+import io.trainyard.jobs.Execution;
+import io.trainyard.jobs.Inventory;
 import io.trainyard.jobs.JobPaths;
 import io.trainyard.jobs.JobRepository;
 import io.trainyard.jobs.Analytics;
@@ -94,13 +96,14 @@ public final class Trainyard {
       if (!Files.exists(datasets.path("demo"))) {
         DemoData.writeDemo(datasets.path("demo"));
       }
-      return new Prepared(nodeId(conf, dataDir), SecretBox.at(dataDir.resolve("notifications.key")));
+      return new Prepared(nodeId(conf, dataDir), SecretBox.at(dataDir.resolve("notifications.key")),
+          Inventory.from(AppConfig.section(conf, "node"), GpuDetection::nvidiaSmi));
     }, false);
     return prepared.compose(ready -> Database.open(vertx, AppConfig.section(conf, "db"), dataDir).compose(db -> {
       String nodeId = ready.nodeId();
       JsonObject authConf = AppConfig.section(conf, "auth");
       JsonObject jobsConf = AppConfig.section(conf, "jobs");
-      Limits limits = Limits.from(AppConfig.section(conf, "scheduler"));
+      Limits limits = Limits.from(AppConfig.section(conf, "scheduler"), ready.inventory());
       UserRepository users = new UserRepository(db.pool());
       long ttlHours = authConf.getLong("token_ttl_hours", 720L);
       AuthService auth = new AuthService(vertx, users, new TokenRepository(db.pool(), ttlHours),
@@ -113,7 +116,7 @@ public final class Trainyard {
       ModelRepository models = new ModelRepository(db.pool());
       ResultRepository results = new ResultRepository(db.pool());
       Submissions submissions = new Submissions(vertx, jobRepo, ledger, models, datasets, paths,
-          jobsConf.getInteger("default_epochs", 10));
+          jobsConf.getInteger("default_epochs", 10), new Execution(AppConfig.section(conf, "jobs.types"), ready.inventory()));
       JobService jobs = new JobService(vertx, jobRepo, ledger, submissions, paths,
           new JobControlClient(vertx.eventBus()), nodeId);
       Launcher launcher = new Launcher(AppConfig.section(conf, "jobs.types"), paths.datasets(),
@@ -161,7 +164,7 @@ public final class Trainyard {
   }
 
   /** What start-up reads or makes in the data directory before storage opens. */
-  private record Prepared(String nodeId, SecretBox box) {
+  private record Prepared(String nodeId, SecretBox box, Inventory inventory) {
   }
 
   /** Configured id, or one generated once and kept in the data dir so a restart is the same node. */

@@ -46,6 +46,8 @@ final class DemoLauncher {
 
     int code;
     try {
+      // First line: the devices this run may use, as the server assigned them (empty: no GPU).
+      System.out.println("CUDA_VISIBLE_DEVICES=" + System.getenv().getOrDefault("CUDA_VISIBLE_DEVICES", ""));
       code = job.run(System.getenv(), System.out, () -> stopRequested);
     } finally {
       System.out.flush();

@@ -19,7 +19,8 @@ public record Job(
     String stage, Double progress, Long etaSeconds, String lastLog,
     Long queuePosition, String waitingReason,
     String modelId, String resultId, JsonObject resultSummary,
-    String externalId, Double costUsd, String hardware) {
+    String externalId, Double costUsd, String hardware,
+    java.util.List<String> assignedGpus, int attempt, io.vertx.core.json.JsonArray attempts) {
 
   public static final String LOCAL = "local";
 
@@ -75,7 +76,19 @@ public record Job(
         .put("result_summary", resultSummary)
         .put("external_id", externalId)
         .put("cost_usd", costUsd)
-        .put("hardware", hardware);
+        .put("hardware", hardware)
+        .put("resources", resources())
+        .put("assigned_gpus", new io.vertx.core.json.JsonArray(assignedGpus == null ? java.util.List.of() : assignedGpus))
+        .put("timeout_seconds", paramsOrEmpty().getInteger("timeout_seconds"))
+        .put("max_retries", paramsOrEmpty().getInteger("max_retries", 0))
+        .put("attempt", attempt)
+        .put("attempts", attempts == null ? new io.vertx.core.json.JsonArray() : attempts);
+  }
+
+  /** What the job asked for ({@code gpus} 0 when it named nothing); GPUs count only for local jobs. */
+  public JsonObject resources() {
+    JsonObject asked = paramsOrEmpty().getJsonObject("resources");
+    return asked == null ? new JsonObject().put("gpus", 0) : asked.copy();
   }
 
   /**
@@ -92,7 +105,9 @@ public record Job(
         j.getString("stage"), j.getDouble("progress"), j.getLong("eta_seconds"), j.getString("last_log"),
         j.getLong("queue_position"), j.getString("waiting_reason"),
         j.getString("model_id"), j.getString("result_id"), j.getJsonObject("result_summary"),
-        j.getString("external_id"), j.getDouble("cost_usd"), j.getString("hardware"));
+        j.getString("external_id"), j.getDouble("cost_usd"), j.getString("hardware"),
+        j.getJsonArray("assigned_gpus", new io.vertx.core.json.JsonArray()).stream().map(String::valueOf).toList(),
+        j.getInteger("attempt", 1), j.getJsonArray("attempts", new io.vertx.core.json.JsonArray()));
   }
 
   private static OffsetDateTime time(JsonObject j, String key) {

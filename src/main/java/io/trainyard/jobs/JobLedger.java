@@ -160,7 +160,10 @@ public final class JobLedger {
         .compose(v -> sweepDeadDependencies ? tx.query(LedgerSql.FAIL_DEAD_DEPENDENCIES).execute()
             .map(dead -> JobRows.all(dead, limits)) : Future.succeededFuture(List.<Job>of()))
         .compose(failed -> tx.preparedQuery(sweepDeadDependencies ? LedgerSql.CLAIM_BY_INDEX : LedgerSql.CLAIM_BY_COUNTS)
-            .execute(Tuple.of(limits.parallel(), limits.serial(), limits.nodeCapacity(), nodeId))
+            .execute(Tuple.tuple().addInteger(limits.parallel()).addInteger(limits.serial())
+                .addInteger(limits.nodeCapacity()).addString(nodeId)
+                .addArrayOfString(limits.inventory().gpus().toArray(new String[0]))
+                .addLong((long) limits.inventory().cpus()).addLong(limits.inventory().memoryMb()))
             .map(started -> new Claim(JobRows.all(started, limits), failed)))
         .compose(claim -> {
           changed.addAll(claim.failed());
@@ -192,6 +195,17 @@ public final class JobLedger {
    * its final progress and outputs, in one transaction; one event per changed row, one wake.
    */
   public Future<Optional<Job>> exited(String jobId, ProcessExit exit) {
+    if (exit.exitCode() == 0) {
+      return finished(jobId, exit);
+    }
+    // A failure with attempts left goes back to the queue as its next attempt; anything else ends it.
+    Tuple retry = Tuple.of(jobId, exit.exitCode(), exit.canceling(),
+        exit.error() == null ? "exited with code " + exit.exitCode() : exit.error());
+    return one(LedgerSql.RETRY, retry, true).compose(again -> again.isPresent()
+        ? Future.succeededFuture(again) : finished(jobId, exit));
+  }
+
+  private Future<Optional<Job>> finished(String jobId, ProcessExit exit) {
     JsonObject p = exit.progressOrEmpty();
     ProcessExit.Output o = exit.output() == null ? ProcessExit.Output.NONE : exit.output();
     Tuple args = Tuple.tuple().addString(jobId).addInteger(exit.exitCode()).addBoolean(exit.canceling())
@@ -202,6 +216,15 @@ public final class JobLedger {
         .addString(o.resultId()).addString(o.resultPath()).addInteger(o.rows())
         .addJsonObject(o.summary());
     return one(LedgerSql.EXITED, args, true);
+  }
+
+  /**
+   * This node's running jobs past their time limit are flagged to stop (like a cancel, with
+   * stop_reason 'timeout'); their exit then ends them failed. Announced, as a cancel request is.
+   */
+  public Future<List<Job>> timeOut(String nodeId) {
+    return pool.preparedQuery(LedgerSql.TIME_OUT).execute(Tuple.of(nodeId))
+        .map(rows -> JobRows.all(rows, limits)).onSuccess(list -> announce(list, false));
   }
 
   /** queued -> canceled in one step; empty if it was no longer queued. */

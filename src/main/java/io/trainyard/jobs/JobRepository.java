@@ -27,7 +27,7 @@ public final class JobRepository {
       j.job_id, j.job_type, j.provider, j.status, j.owner_user_id, j.params, j.priority, j.depends_on, j.parent_id,
       j.cancel_requested, j.created_at, j.started_at, j.finished_at, j.updated_at, j.archived_at, j.pid, j.node_id,
       j.exit_code, j.error, j.log_path, j.artifacts_dir, j.stage, j.progress, j.eta_seconds, j.last_log, j.model_id,
-      j.result_id, j.result_summary, j.external_id, j.cost_usd, j.hardware""";
+      j.result_id, j.result_summary, j.external_id, j.cost_usd, j.hardware, j.assigned_gpus, j.attempt, j.attempts""";
 
   /**
    * Record columns plus what the queue fields are derived from, computed for queued rows only (the
@@ -45,6 +45,11 @@ public final class JobRepository {
             AND r.job_type <> 'sweep') END AS user_running,
         CASE WHEN j.status = 'queued' THEN (SELECT count(*) FROM jobs n
           WHERE n.status = 'running' AND n.provider = 'local' AND n.job_type <> 'sweep') END AS all_running,
+        CASE WHEN j.status = 'queued' AND j.not_before IS NOT NULL
+          THEN extract(epoch FROM j.not_before - clock_timestamp())::float8 END AS retry_in,
+        CASE WHEN j.status = 'queued' AND (j.params->'resources'->>'gpus')::int > 0 THEN (SELECT
+          coalesce(sum(cardinality(g.assigned_gpus)), 0) FROM jobs g WHERE g.status = 'running' AND g.provider = 'local'
+            AND g.job_type <> 'sweep') END AS gpus_busy,
         CASE WHEN j.status = 'queued' AND j.depends_on IS NOT NULL THEN
           coalesce((SELECT d.status FROM jobs d WHERE d.job_id = j.depends_on), 'missing') END AS dep_status
       FROM jobs j %2$s

@@ -19,10 +19,17 @@ final class JobRequest {
   static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9_./-]{1,1024}");
   static final int MAX_DIM = 1_000_000;
   static final int MAX_EPOCHS = 10_000;
-  static final Set<String> TRAIN_FIELDS = Set.of("dataset_id", "prepared_dataset_id", "gene_size", "output_dim",
-      "use_drug_structure", "control_dataset_id", "batch_size", "lr", "epochs", "priority", "depends_on", "sweep");
-  static final Set<String> PREDICT_FIELDS = Set.of("dataset_id", "model_id", "model_path", "gene_size", "output_dim",
-      "use_drug_structure", "priority", "depends_on");
+  static final Set<String> TRAIN_FIELDS = with(Execution.FIELDS, "dataset_id", "prepared_dataset_id", "gene_size",
+      "output_dim", "use_drug_structure", "control_dataset_id", "batch_size", "lr", "epochs", "priority", "depends_on",
+      "sweep");
+  static final Set<String> PREDICT_FIELDS = with(Execution.FIELDS, "dataset_id", "model_id", "model_path", "gene_size",
+      "output_dim", "use_drug_structure", "priority", "depends_on");
+
+  private static Set<String> with(Set<String> more, String... fields) {
+    Set<String> all = new java.util.HashSet<>(more);
+    all.addAll(java.util.List.of(fields));
+    return Set.copyOf(all);
+  }
 
   private final JsonObject body;
   private final Validation v = new Validation();

@@ -1,5 +1,6 @@
 package io.trainyard.jobs;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 
@@ -35,9 +36,16 @@ final class JobRows {
     if (status == JobStatus.QUEUED && queueColumns && r.getLong("queue_position") != null) {
       position = r.getLong("queue_position");
       String dep = r.getString("dep_status");
-      reason = dep != null && !JobStatus.SUCCESS.wire().equals(dep)
-          ? "waiting for job " + r.getString("depends_on") + " (" + dep + ")"
-          : waitingReason(r, limits, position);
+      Double retryIn = r.getDouble("retry_in");
+      if (retryIn != null && retryIn > 0) {
+        JsonObject params = r.getJsonObject("params");
+        int total = 1 + (params == null ? 0 : params.getInteger("max_retries", 0));
+        reason = "retry " + r.getInteger("attempt") + " of " + total + " in " + (long) Math.ceil(retryIn) + " s";
+      } else {
+        reason = dep != null && !JobStatus.SUCCESS.wire().equals(dep)
+            ? "waiting for job " + r.getString("depends_on") + " (" + dep + ")"
+            : waitingReason(r, limits, position);
+      }
     } else if (status == JobStatus.QUEUED && type == JobType.SWEEP) {
       reason = "waiting for its shards to start";
     }
@@ -51,7 +59,13 @@ final class JobRows {
         r.getString("stage"), r.getDouble("progress"), r.getLong("eta_seconds"), r.getString("last_log"),
         position, reason,
         r.getString("model_id"), r.getString("result_id"), r.getJsonObject("result_summary"),
-        r.getString("external_id"), r.getDouble("cost_usd"), r.getString("hardware"));
+        r.getString("external_id"), r.getDouble("cost_usd"), r.getString("hardware"),
+        List.of(r.getArrayOfStrings("assigned_gpus")), r.getInteger("attempt"), attempts(r));
+  }
+
+  private static io.vertx.core.json.JsonArray attempts(Row r) {
+    Object raw = r.getValue("attempts");
+    return raw instanceof io.vertx.core.json.JsonArray a ? a : new io.vertx.core.json.JsonArray();
   }
 
   /** Says in words why a queued job has not started, in the order the scheduler checks. */
@@ -65,6 +79,16 @@ final class JobRows {
     }
     if (position > limit - running) {
       return "behind " + (position - 1) + " earlier job(s) of this user";
+    }
+    JsonObject params = r.getJsonObject("params");
+    JsonObject asked = params == null ? null : params.getJsonObject("resources");
+    int gpus = asked == null ? 0 : asked.getInteger("gpus", 0);
+    if (gpus > 0) {
+      int total = limits.inventory().gpus().size();
+      long free = Math.max(0, total - r.getLong("gpus_busy"));
+      if (gpus > free) {
+        return "waiting for " + gpus + " GPU" + (gpus == 1 ? "" : "s") + ": " + free + " of " + total + " free";
+      }
     }
     if (nodeRunning >= limits.nodeCapacity()) {
       return "node capacity: " + nodeRunning + " of " + limits.nodeCapacity() + " running";

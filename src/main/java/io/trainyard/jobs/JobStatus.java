@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 /**
  * The one status vocabulary. A job only moves forward, pending &lt; queued &lt; running &lt; terminal,
  * and a terminal status never changes again; {@link #canMoveTo} is that rule, and the lifecycle
- * owner ({@link JobLedger}) builds every status guard of its SQL from it.
+ * owner ({@link JobLedger}) builds every status guard of its SQL from it. The one backward move, a
+ * retry (running to queued, LedgerSql.RETRY), is outside the rule on purpose and has its own guard.
  */
 public enum JobStatus {
   /** A cloud submission the provider has not acknowledged yet. */

@@ -116,7 +116,7 @@ final class LedgerSql {
    * train dependency registered, in the same statement.
    */
   private static final String CLAIM = """
-      WITH running AS (
+      WITH RECURSIVE running AS (
         SELECT owner_user_id, count(*) AS n, count(*) FILTER (WHERE node_id = $4) AS here FROM jobs
         -- A sweep parent is 'running' while its shards run, but holds no slot itself.
         WHERE status = 'running' AND provider = 'local' AND job_type <> 'sweep' GROUP BY owner_user_id),
@@ -129,18 +129,51 @@ final class LedgerSql {
       heads AS (
         SELECT h.*, w.n + row_number() OVER (PARTITION BY w.id ORDER BY h.priority DESC, h.created_at, h.job_id) AS load
         FROM waiting w CROSS JOIN LATERAL (
-          SELECT q.job_id, q.priority, q.created_at FROM jobs q
+          SELECT q.job_id, q.priority, q.created_at, q.params->'resources' AS res FROM jobs q
           WHERE q.owner_user_id = w.id AND q.status = 'queued' AND q.provider = 'local' AND q.job_type <> 'sweep'
-            AND NOT q.cancel_requested
+            AND NOT q.cancel_requested AND (q.not_before IS NULL OR q.not_before <= clock_timestamp())
             AND (q.depends_on IS NULL OR EXISTS (
               SELECT 1 FROM jobs d WHERE d.job_id = q.depends_on AND d.status = 'success'))
           ORDER BY q.priority DESC, q.created_at, q.job_id
           LIMIT greatest(w.room, 0)) h
         WHERE w.room > 0),
+      -- What this node's running jobs hold, and what is left of its inventory ($5 GPU ids, $6 CPUs, $7 MB).
+      used AS (
+        SELECT ARRAY(SELECT g FROM jobs u, unnest(u.assigned_gpus) g WHERE u.status = 'running' AND u.node_id = $4
+                       AND u.provider = 'local') AS gpus,
+               coalesce(sum((u.params->'resources'->>'cpus')::int), 0) AS cpus,
+               coalesce(sum((u.params->'resources'->>'memory_mb')::bigint), 0) AS mem
+        FROM jobs u WHERE u.status = 'running' AND u.node_id = $4 AND u.provider = 'local' AND u.job_type <> 'sweep'),
+      free AS (
+        SELECT ARRAY(SELECT g FROM unnest($5::text[]) WITH ORDINALITY AS i(g, n)
+                     WHERE NOT EXISTS (SELECT 1 FROM used, unnest(used.gpus) b WHERE b = i.g) ORDER BY n) AS gpus,
+               $6::bigint - (SELECT cpus FROM used) AS cpus, $7::bigint - (SELECT mem FROM used) AS mem),
+      ordered AS (
+        SELECT job_id, coalesce((res->>'gpus')::int, 0) AS gpus, coalesce((res->>'cpus')::int, 0) AS cpus,
+               coalesce((res->>'memory_mb')::bigint, 0) AS mem,
+               row_number() OVER (ORDER BY load, priority DESC, created_at, job_id) AS rn
+        FROM heads),
+      -- Walks the candidates in start order, taking each that still fits (first fit): a job waiting for
+      -- GPUs does not hold back a later one that fits now. gpu_at is where its GPUs start among the free ones.
+      walk(rn, job_id, took, gpu_at, gpus, slots, gpus_left, cpus_left, mem_left) AS (
+        SELECT 0::bigint, NULL::text, false, 0, 0,
+               greatest(0, $3::int - (SELECT coalesce(sum(here), 0) FROM running))::int,
+               cardinality(f.gpus), f.cpus, f.mem FROM free f
+        UNION ALL
+        SELECT o.rn, o.job_id, fit.ok, cardinality((SELECT gpus FROM free)) - w.gpus_left, o.gpus,
+               w.slots - fit.ok::int,
+               w.gpus_left - CASE WHEN fit.ok THEN o.gpus ELSE 0 END,
+               w.cpus_left - CASE WHEN fit.ok THEN o.cpus ELSE 0 END,
+               w.mem_left - CASE WHEN fit.ok THEN o.mem ELSE 0 END
+        FROM walk w JOIN ordered o ON o.rn = w.rn + 1
+        CROSS JOIN LATERAL (SELECT o.gpus <= w.gpus_left AND o.cpus <= w.cpus_left AND o.mem <= w.mem_left AS ok) fit
+        WHERE w.slots > 0),
       picked AS (
-        SELECT job_id FROM heads ORDER BY load, priority DESC, created_at, job_id
-        LIMIT greatest(0, $3::int - (SELECT coalesce(sum(here), 0) FROM running)))
+        SELECT p.job_id, f.gpus[p.gpu_at + 1 : p.gpu_at + p.gpus] AS gpus FROM walk p, free f
+        WHERE p.took AND p.gpus > 0
+        UNION ALL SELECT p.job_id, '{}'::text[] FROM walk p WHERE p.took AND p.gpus = 0)
       UPDATE jobs j SET status = 'running', node_id = $4, started_at = clock_timestamp(), updated_at = clock_timestamp(),
+        assigned_gpus = (SELECT p.gpus FROM picked p WHERE p.job_id = j.job_id), not_before = NULL,
         params = CASE WHEN j.job_type = 'predict' AND j.params->>'model_path' IS NULL THEN j.params || coalesce(
           (SELECT jsonb_build_object('model_id', m.model_id, 'model_path', m.path) FROM models m
            WHERE m.job_id = j.depends_on LIMIT 1), '{}'::jsonb) ELSE j.params END
@@ -182,8 +215,40 @@ final class LedgerSql {
       WHERE job_id = $1 AND (status, $2::text) IN """ + LEGAL_MOVES + " RETURNING *";
 
   /** How an exited process ends, decided on the locked row: a cancel requested meanwhile wins. */
-  private static final String EXIT_STATUS =
-      "(CASE WHEN $3 OR j.cancel_requested THEN 'canceled' WHEN $2 = 0 THEN 'success' ELSE 'failed' END)";
+  private static final String EXIT_STATUS = "(CASE WHEN j.stop_reason = 'timeout' THEN 'failed'"
+      + " WHEN $3 OR j.cancel_requested THEN 'canceled' WHEN $2 = 0 THEN 'success' ELSE 'failed' END)";
+
+  /** The attempt that just ended ($2 exit code, error text given) appended to the job's history. */
+  private static final String ATTEMPT_ENDED = """
+      j.attempts || jsonb_build_array(jsonb_build_object('attempt', j.attempt, 'started_at', j.started_at,
+        'finished_at', clock_timestamp(), 'exit_code', $2, 'error', %s))""";
+
+  /**
+   * The lifecycle's one backward move, running -> queued: a failed exit (not a cancel, not a time
+   * limit) of a job with attempts left queues it again as its next attempt, not before its backoff
+   * (retry_backoff_seconds, doubling per attempt). $1 job, $2 exit code, $3 canceling, $4 error.
+   */
+  static final String RETRY = """
+      UPDATE jobs j SET status = 'queued', attempt = j.attempt + 1, attempts = %s,
+        not_before = clock_timestamp() + make_interval(secs => coalesce((j.params->>'retry_backoff_seconds')::float8, %d)
+          * power(2, j.attempt - 1)),
+        pid = NULL, pid_start = NULL, node_id = NULL, started_at = NULL, assigned_gpus = '{}', exit_code = NULL,
+        stage = NULL, progress = NULL, eta_seconds = NULL, updated_at = clock_timestamp()
+      WHERE j.job_id = $1 AND j.status = 'running' AND $2 <> 0 AND NOT $3 AND NOT j.cancel_requested
+        AND j.stop_reason IS NULL AND j.attempt <= coalesce((j.params->>'max_retries')::int, 0)
+      RETURNING j.*""".formatted(ATTEMPT_ENDED.formatted("$4::text"), Execution.DEFAULT_BACKOFF_SECONDS);
+
+  /**
+   * Running jobs of this node ($1) past their time limit are asked to stop: flagged like a cancel (the
+   * owning node's tick hands them to its supervisor) with stop_reason 'timeout', so their exit ends
+   * them failed, saying so.
+   */
+  static final String TIME_OUT = """
+      UPDATE jobs SET stop_reason = 'timeout', cancel_requested = true, updated_at = clock_timestamp()
+      WHERE status = 'running' AND node_id = $1 AND params ? 'timeout_seconds' AND stop_reason IS NULL
+        AND NOT cancel_requested
+        AND started_at + make_interval(secs => (params->>'timeout_seconds')::float8) <= clock_timestamp()
+      RETURNING *""";
 
   /**
    * A running job's process exited: status, exit code, final progress and (for a success) its model or
@@ -194,7 +259,9 @@ final class LedgerSql {
   static final String EXITED = """
       WITH fin AS (
         UPDATE jobs j SET status = %1$s, exit_code = $2, finished_at = clock_timestamp(), updated_at = clock_timestamp(),
-          error = CASE %1$s WHEN 'canceled' THEN 'canceled by request' WHEN 'failed' THEN $4 END,
+          error = CASE WHEN j.stop_reason = 'timeout' THEN 'time limit of ' || (j.params->>'timeout_seconds') || ' s reached'
+            WHEN %1$s = 'canceled' THEN 'canceled by request' WHEN %1$s = 'failed' THEN $4 END,
+          attempts = %2$s,
           stage = coalesce($5, j.stage), last_log = coalesce($8, j.last_log),
           progress = CASE WHEN %1$s = 'success' THEN 100.0 ELSE coalesce($6, j.progress) END,
           eta_seconds = CASE WHEN %1$s = 'success' THEN 0 ELSE coalesce($7, j.eta_seconds) END,
@@ -209,7 +276,9 @@ final class LedgerSql {
         INSERT INTO results(result_id, job_id, model_id, owner_user_id, path, rows)
         SELECT $12, job_id, params->>'model_id', owner_user_id, $13, $14 FROM fin
         WHERE status = 'success' AND $12::text IS NOT NULL)
-      SELECT * FROM fin""".formatted(EXIT_STATUS);
+      SELECT * FROM fin""".formatted(EXIT_STATUS, ATTEMPT_ENDED.formatted(
+      "CASE WHEN j.stop_reason = 'timeout' THEN 'time limit of ' || (j.params->>'timeout_seconds') || ' s reached'"
+          + " WHEN " + EXIT_STATUS + " = 'canceled' THEN 'canceled by request' WHEN " + EXIT_STATUS + " = 'failed' THEN $4 END"));
 
   static final String CANCEL_QUEUED = """
       UPDATE jobs SET status = 'canceled', cancel_requested = true, finished_at = clock_timestamp(),

@@ -32,14 +32,16 @@ public final class Submissions {
   private final References references;
   private final JobPaths paths;
   private final int defaultEpochs;
+  private final Execution execution;
 
   public Submissions(Vertx vertx, JobRepository jobs, JobLedger ledger, ModelRepository models, DatasetCatalog datasets,
-                     JobPaths paths, int defaultEpochs) {
+                     JobPaths paths, int defaultEpochs, Execution execution) {
     this.vertx = vertx;
     this.ledger = ledger;
     this.references = new References(vertx, jobs, models, datasets, paths);
     this.paths = paths;
     this.defaultEpochs = defaultEpochs;
+    this.execution = execution;
   }
 
   /** A validated submission: type, normalized params, priority, dependency, sweep axes. */
@@ -141,6 +143,7 @@ public final class Submissions {
     params.put("batch_size", req.integer("batch_size", false, 64, 1, JobRequest.MAX_DIM));
     params.put("lr", req.positiveNumber("lr", 1e-4, 100.0));
     params.put("epochs", req.integer("epochs", false, defaultEpochs, 1, JobRequest.MAX_EPOCHS));
+    execution.read(JobType.TRAIN, req, body, v, params);
     int priority = req.priority();
     String dependsOn = req.dependsOn();
     Map<String, List<Object>> sweep = sweep(v, body.getValue("sweep"));
@@ -155,6 +158,7 @@ public final class Submissions {
     String modelId = req.string("model_id", false, Ids.SAFE, "a model id");
     String modelPath = req.string("model_path", false, JobRequest.SAFE_PATH, "a path of letters, digits, '_', '.', '/', '-'");
     params.put("model_id", null).put("model_path", null);
+    execution.read(JobType.PREDICT, req, body, v, params);
     int priority = req.priority();
     String dependsOn = req.dependsOn();
     boolean hasId = body.getValue("model_id") != null;

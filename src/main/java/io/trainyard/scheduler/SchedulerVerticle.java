@@ -60,7 +60,8 @@ public final class SchedulerVerticle extends VerticleBase {
         .put("passes", passes).put("started", started).put("failed_passes", failedPasses))));
     timer = vertx.setPeriodic(tickMs, t -> {
       wake(true);
-      forwardCancels();
+      // Jobs past their time limit are stopped like a cancel, so they go out with this tick's cancels.
+      ledger.timeOut(nodeId).onComplete(x -> forwardCancels());
     });
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> wake(true));
   }

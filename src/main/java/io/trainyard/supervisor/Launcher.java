@@ -89,6 +89,15 @@ public final class Launcher {
     env.put("TRAINYARD_JOB_DIR", dir.toString());
     env.put("TRAINYARD_PARAMS", params.encode());
     env.put("TRAINYARD_DEMO_STEP_MS", Long.toString(demoStepMs));
+    // Exactly the devices the claim assigned; empty (not unset) for none, so a program sees no GPU at all.
+    env.put("CUDA_VISIBLE_DEVICES", String.join(",", job.assignedGpus() == null ? List.of() : job.assignedGpus()));
+    env.put("TRAINYARD_ATTEMPT", Integer.toString(job.attempt()));
+    if (job.attempt() > 1) {
+      // Attempts share one log; a separator says where the next one begins.
+      Files.writeString(Path.of(job.logPath()), "===== attempt " + job.attempt() + " of "
+          + (1 + params.getInteger("max_retries", 0)) + " =====\n", java.nio.charset.StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
     String dataset = params.getString("dataset_id");
     if (dataset != null) {
       env.put("TRAINYARD_DATASET_PATH", datasets.resolve(dataset + ".csv").toString());

@@ -38,6 +38,7 @@ class DemoProcessTest {
         .redirectOutput(log.toFile());
     pb.environment().putAll(DemoJobs.trainEnv(jobDir, csv, DemoJobs.DEMO_PARAMS));
     pb.environment().put("TRAINYARD_DEMO_STEP_MS", "50");
+    pb.environment().put("CUDA_VISIBLE_DEVICES", "2,3");
 
     Process process = pb.start();
     try {
@@ -50,6 +51,7 @@ class DemoProcessTest {
       assertTrue(process.waitFor(15, TimeUnit.SECONDS), "did not exit after SIGTERM: " + Files.readString(log));
 
       List<String> lines = Files.readAllLines(log);
+      assertEquals("CUDA_VISIBLE_DEVICES=2,3", lines.get(0), "the first line names the devices it was given");
       assertEquals(143, process.exitValue(), lines.toString());
       assertEquals("received stop signal, stopping", lines.get(lines.size() - 1), lines.toString());
       assertFalse(Files.exists(jobDir.resolve("model.json")));
