@@ -13,6 +13,7 @@ import { analyticsView } from './views/analytics.js';
 import { cloudView } from './views/cloud.js';
 import { usersView } from './views/users.js';
 import { notFoundView } from './views/notfound.js';
+import { accountView } from './views/account.js';
 
 const root = document.getElementById('app');
 let offBus = null;
@@ -86,7 +87,7 @@ function shell(me) {
       connectionIndicator(),
       h('span', { class: 'mode-label muted small', id: 'mode-label' }, 'Mode'),
       modeSwitch(me),
-      h('span', { class: 'user', 'data-testid': 'current-user', title: me.is_admin ? 'Administrator' : 'User' },
+      h('a', { href: '/account', class: 'user', 'data-testid': 'current-user', title: `Your account${me.is_admin ? ' (administrator)' : ''}` },
         h('span', { class: 'avatar', 'aria-hidden': 'true' }, (me.username || '?').slice(0, 1).toUpperCase()),
         h('span', { class: 'user-name' }, me.username), me.is_admin ? h('span', { class: 'badge badge-admin' }, 'admin') : null),
       h('button', { type: 'button', class: 'btn btn-ghost', 'data-testid': 'logout', onclick: signOut }, 'Sign out')));
@@ -113,6 +114,7 @@ function registerRoutes() {
   router.route('/cloud', cloudView);
   router.route('/admin/users', usersView);
   router.route('/users', usersView);
+  router.route('/account', accountView);
   router.route('/404', notFoundView);
 }
 

@@ -8,6 +8,7 @@ import { h, replace, spinner } from '../ui.js';
 import { STATUS, JOB_TYPE, isActive, isTerminal } from '../vocabulary.js';
 import { detailActions } from './job-detail/actions.js';
 import { detailsCard, paramsCard } from './job-detail/config.js';
+import { executionCard } from './job-detail/execution.js';
 import { header } from './job-detail/header.js';
 import { outputCards, mergeShardEvent } from './job-detail/outputs.js';
 import { statusPanel, parseProgress, elapsedClock } from './job-detail/progress.js';
@@ -71,7 +72,7 @@ export function mountDetail(container, id, { onDeleted } = {}) {
     }
     replace(head, header(job, id, act));
     renderStatus();
-    replace(grid, timelineCard(job), detailsCard(job), paramsCard(job));
+    replace(grid, timelineCard(job), detailsCard(job), executionCard(job), paramsCard(job));
     renderExtras();
   }
 

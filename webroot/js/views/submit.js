@@ -5,6 +5,7 @@ import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { h, field, clearErrors, showErrors, toast, toastError, dialog, shortId, ago, num } from '../ui.js';
 import { JOB_TYPE, SUBMIT_TYPES } from '../vocabulary.js';
+import { executionFields } from './submit-execution.js';
 
 const numInput = (attrs = {}) => h('input', { type: 'number', inputmode: 'numeric', ...attrs });
 
@@ -110,8 +111,9 @@ export const submitView = {
       ];
       loadModels(modelSelect);
     }
+    const execution = executionFields();
     const form = h('form', { class: 'card form', novalidate: true, 'data-testid': `${kind}-form`, 'aria-labelledby': 'submit-title' },
-      common, specific,
+      common, specific, execution.el,
       h('div', { class: 'grid-2' },
         field({ label: 'Priority', name: 'priority', input: priority, hint: 'Higher starts first among your queued jobs' }),
         field({ label: 'Depends on', name: 'depends_on', input: dependsOn, hint: 'Starts after this job succeeds' })),
@@ -130,6 +132,7 @@ export const submitView = {
     function buildBody() {
       const bad = [];
       const body = readBody(form, kind === JOB_TYPE.TRAIN ? TRAIN_SPEC : PREDICT_SPEC, bad);
+      execution.read(form, body, bad);
       if (kind === JOB_TYPE.TRAIN) {
         const sweep = {};
         const lr = parseList(form.elements.namedItem('sweep.lr').value, 'float');
@@ -268,6 +271,7 @@ export const submitView = {
         form.querySelector('details.sweep').open = true;
         updateSweep();
       }
+      execution.fill(form, p);
     }
 
     async function prefill() {
