@@ -1,0 +1,87 @@
+package io.trainyard.jobs;
+
+import io.trainyard.app.AppConfig;
+import io.trainyard.testing.Api;
+import io.trainyard.testing.SharedPostgres;
+import io.trainyard.testing.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Resources and attempts are the database's, not one node's memory: two nodes on one PostgreSQL each
+ * place jobs on their own GPUs, and a job between attempts carries on after a restart of its node.
+ */
+class ExecutionAcrossNodesTest {
+
+  private static Consumer<JsonObject> node(String id, String... gpus) {
+    return c -> {
+      TestServer.script(c, "train", "needs.sh");
+      AppConfig.put(c, "node_id", id);
+      c.put("node", new JsonObject().put("gpus", new JsonArray(java.util.List.of((Object[]) gpus))));
+    };
+  }
+
+  @Test
+  void twoNodesEachGiveTheirOwnGpusAndAThirdJobWaitsForEither() {
+    String db = SharedPostgres.newDatabase();
+    try (TestServer a = TestServer.start(db, node("gpu-node-a", "0", "1"));
+         TestServer b = TestServer.start(db, node("gpu-node-b", "0", "1"))) {
+      a.user("duo", "parallel");
+      Api viaA = a.api().login("duo", "duo-pass-1");
+      JsonObject two = new JsonObject().put("epochs", 120).put("resources", new JsonObject().put("gpus", 2));
+      JsonObject first = viaA.awaitStatus(viaA.train(two).getString("job_id"), "running");
+      JsonObject second = viaA.awaitJob(viaA.train(two).getString("job_id"), j -> "running".equals(j.getString("status")),
+          Duration.ofSeconds(30));
+      assertNotEquals(first.getString("node_id"), second.getString("node_id"), "the second fits only on the other node");
+      assertEquals(new JsonArray().add("0").add("1"), first.getJsonArray("assigned_gpus"));
+      assertEquals(new JsonArray().add("0").add("1"), second.getJsonArray("assigned_gpus"), "device ids are per node");
+
+      String third = viaA.train(two).getString("job_id");
+      JsonObject waiting = viaA.awaitJob(third, j -> j.getString("waiting_reason") != null
+          && j.getString("waiting_reason").startsWith("waiting for 2 GPUs"), Duration.ofSeconds(20));
+      assertEquals("queued", waiting.getString("status"));
+      viaA.post("/api/jobs/" + second.getString("job_id") + "/cancel", null).expect(200);
+      JsonObject started = viaA.awaitStatus(third, "running");
+      assertEquals(second.getString("node_id"), started.getString("node_id"), "where the GPUs came free");
+      for (String id : new String[] {first.getString("job_id"), third}) {
+        viaA.post("/api/jobs/" + id + "/cancel", null).expect(200);
+        viaA.awaitStatus(id, "canceled");
+      }
+    }
+  }
+
+  @Test
+  void aJobBetweenAttemptsCarriesOnAfterARestartOfItsNode() {
+    String db = SharedPostgres.newDatabase();
+    String id;
+    java.nio.file.Path dataDir;
+    try (TestServer first = TestServer.start(db, node("restarted-node"))) {
+      first.user("phoenix", "serial");
+      Api u = first.api().login("phoenix", "phoenix-pass-1");
+      id = u.train(new JsonObject().put("batch_size", 1).put("max_retries", 2).put("retry_backoff_seconds", 3))
+          .getString("job_id");
+      JsonObject between = u.awaitJob(id, j -> j.getInteger("attempt") == 2 && "queued".equals(j.getString("status")),
+          Duration.ofSeconds(30));
+      assertEquals(1, between.getJsonArray("attempts").size());
+      dataDir = first.dataDir();
+    }
+    java.nio.file.Path keep = dataDir;
+    try (TestServer again = TestServer.start(db, node("restarted-node").andThen(c -> AppConfig.put(c, "data_dir", keep.toString())))) {
+      Api u = again.api().login("phoenix", "phoenix-pass-1");
+      JsonObject done = u.awaitJob(id, j -> "success".equals(j.getString("status")) || "failed".equals(j.getString("status")),
+          Duration.ofSeconds(60));
+      assertEquals("success", done.getString("status"), done.encodePrettily());
+      assertEquals(3, done.getInteger("attempt"));
+      assertEquals(3, done.getJsonArray("attempts").size());
+      assertTrue(u.log(id).contains("===== attempt 3 of 3 ====="));
+    }
+  }
+}
