@@ -1,24 +1,9 @@
 // Analytics: submitted/succeeded/failed per day, success rate, run and wait percentiles (uPlot).
 import * as api from '../api.js';
+import { loadUPlot, cssVar as css } from '../charts.js';
 import { h, replace, toastError, duration, spinner, emptyState } from '../ui.js';
 import { STATUS, STATUS_LABEL, TERMINAL_STATUSES, JOB_TYPES, JOB_TYPE_LABEL, statusColorVar } from '../vocabulary.js';
 
-let uplotLoading = null;
-function loadUPlot() {
-  if (window.uPlot) return Promise.resolve(window.uPlot);
-  if (!uplotLoading) {
-    uplotLoading = new Promise((resolve, reject) => {
-      document.head.append(h('link', { rel: 'stylesheet', href: '/webjars/uplot/1.6.30/dist/uPlot.min.css' }));
-      const s = h('script', { src: '/webjars/uplot/1.6.30/dist/uPlot.iife.min.js' });
-      s.onload = () => resolve(window.uPlot);
-      s.onerror = () => { uplotLoading = null; reject(new Error('could not load the chart library')); };
-      document.head.append(s);
-    });
-  }
-  return uplotLoading;
-}
-
-const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 const dayMs = 86400000;
 
 // A day's row counts submissions and, under each terminal status's name, the jobs that ended so.

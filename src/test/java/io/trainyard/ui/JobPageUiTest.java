@@ -1,0 +1,96 @@
+package io.trainyard.ui;
+
+import io.trainyard.testing.Api;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A job's page as a daily tool: the log viewer, live metric curves and the state history. */
+class JobPageUiTest extends UiTest {
+  private static final String LOG = "[data-testid=log-view]";
+
+  private static int points(Browser b) {
+    return Integer.parseInt(b.attr("[data-testid=metrics-chart]", "data-points"));
+  }
+
+  @Test
+  void theLogViewerSearchesStepsThroughMatchesWrapsAndGoesFullScreen() {
+    server.user("reader", "serial");
+    Api api = login("reader");
+    String id = api.awaitStatus(api.train(new JsonObject().put("epochs", 12)).getString("job_id"), "success").getString("job_id");
+    Browser b = browser("reader").signIn("reader", password("reader"));
+    b.go("/jobs/" + id);
+    b.waitUntil(() -> b.text(LOG).contains("done: final loss"), "the log's end");
+    assertTrue(b.exists(LOG + " .log-line .ln"), "line numbers");
+
+    b.type("[data-testid=log-search]", "val_loss");
+    b.waitUntil(() -> "1 of 12".equals(b.text("[data-testid=log-search-count]")), "twelve validation lines found");
+    b.waitUntil(() -> "val_loss".equalsIgnoreCase(b.text(LOG + " mark.log-mark.current")), "the current match marked");
+    String first = b.attr(LOG + " .log-line.current", "data-line");
+    b.$("[data-testid=log-search]").sendKeys(Keys.ENTER);
+    b.waitUntil(() -> "2 of 12".equals(b.text("[data-testid=log-search-count]")), "the next match");
+    b.waitUntil(() -> Integer.parseInt(b.attr(LOG + " .log-line.current", "data-line")) > Integer.parseInt(first), "a later line");
+    b.click("[data-testid=log-search-prev]");
+    b.waitUntil(() -> "1 of 12".equals(b.text("[data-testid=log-search-count]")), "back to the first");
+
+    b.click("[data-testid=log-wrap-toggle]");
+    assertEquals("true", b.attr("[data-testid=log-wrap-toggle]", "aria-pressed"));
+    b.waitUntil(() -> b.exists(LOG + ".log-wrapped"), "wrapped lines");
+
+    b.click("[data-testid=log-fullscreen]");
+    b.waitUntil(() -> (Boolean) b.js("const r = document.querySelector('[data-testid=log-card]').getBoundingClientRect();"
+        + " return r.top === 0 && r.left === 0 && r.width === innerWidth && r.height === innerHeight;"), "the log over the whole window");
+    b.screenshot("log-viewer-fullscreen.png");
+    b.$(LOG).sendKeys(Keys.ESCAPE);
+    b.waitUntil(() -> "false".equals(b.attr("[data-testid=log-fullscreen]", "aria-pressed")), "full screen left with Esc");
+    assertEquals("/api/jobs/" + id + "/log/download", b.js("return document.querySelector('[data-testid=download-log]').getAttribute('href')"),
+        "the download is the server's whole file");
+  }
+
+  @Test
+  void aRunningJobShowsItsLogFirstAndALossCurveThatGrows() {
+    server.user("watcher", "serial");
+    Api api = login("watcher");
+    String id = api.awaitStatus(api.train(new JsonObject().put("epochs", 400)).getString("job_id"), "running").getString("job_id");
+    Browser b = browser("watcher").signIn("watcher", password("watcher"));
+    b.go("/jobs/" + id);
+    b.waitUntil(() -> b.exists("[data-testid=log-card]") && b.exists("[data-testid=timeline]"), "the page");
+    assertTrue((Boolean) b.js("const log = document.querySelector('[data-testid=log-card]');"
+        + " return !!(log.compareDocumentPosition(document.querySelector('[data-testid=timeline]')) & Node.DOCUMENT_POSITION_FOLLOWING);"),
+        "the log comes before the timeline while the job runs");
+
+    b.waitUntil(() -> points(b) > 0 && b.exists("[data-testid=metrics-chart] canvas"), "a drawn curve");
+    int seen = points(b);
+    b.waitUntil(() -> points(b) > seen + 5, "the curve grows as the job logs");
+    assertTrue(b.text("[data-testid=metrics-chart]").contains("loss"), "the legend names loss");
+    b.screenshot("loss-curve-live.png");
+    api.post("/api/jobs/" + id + "/cancel", null).expect(200);
+    api.awaitStatus(id, "canceled");
+    b.waitUntil(() -> !(Boolean) b.js("const log = document.querySelector('[data-testid=log-card]');"
+        + " return !!(log.compareDocumentPosition(document.querySelector('[data-testid=timeline]')) & Node.DOCUMENT_POSITION_FOLLOWING);"),
+        "the log moves below the cards once the job ended");
+  }
+
+  @Test
+  void theHistoryShowsEveryTransitionWithItsAttemptAndReason() {
+    server.user("chronicler", "serial");
+    Api api = login("chronicler");
+    String id = api.awaitStatus(api.train(new JsonObject().put("epochs", 400)).getString("job_id"), "running").getString("job_id");
+    Browser b = browser("chronicler").signIn("chronicler", password("chronicler"));
+    b.go("/jobs/" + id);
+    b.waitUntil(() -> b.$$("[data-testid=history-item]").size() == 2, "created and started");
+    assertEquals("attempt 1", b.text("[data-testid=history-attempt]").replace("·", "").trim());
+    api.post("/api/jobs/" + id + "/cancel", null).expect(200);
+    b.waitUntil(() -> b.$$("[data-testid=history-item]").size() == 4, "the cancel request and the end, live");
+    List<String> to = b.$$("[data-testid=history-item]").stream().map(e -> e.getAttribute("data-to")).toList();
+    assertEquals(List.of("queued", "running", "running", "canceled"), to);
+    String all = b.text("[data-testid=history]");
+    assertTrue(all.contains("cancel requested") && all.contains("started on node"), all);
+    b.screenshot("state-history.png");
+  }
+}
