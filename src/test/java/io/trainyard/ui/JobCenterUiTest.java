@@ -183,6 +183,8 @@ class JobCenterUiTest extends UiTest {
     Api moe = login("moe");
     assertEquals("true", b.attr("[data-testid=mode-serial]", "aria-checked"));
     b.click("[data-testid=mode-parallel]");
+    b.waitFor("[data-testid=mode-confirm]");
+    b.confirmDialog();
     b.waitUntil(() -> "true".equals(b.attr("[data-testid=mode-parallel]", "aria-checked")), "the switch to move");
     b.waitUntil(() -> "parallel".equals(moe.get("/api/me").json().getJsonObject("user").getString("schedule_mode")), "the server to agree");
     b.reload();
