@@ -15,6 +15,7 @@ import { analyticsView } from './views/analytics.js';
 import { cloudView } from './views/cloud.js';
 import { usersView } from './views/users.js';
 import { notFoundView } from './views/notfound.js';
+import { compareView } from './views/compare.js';
 
 const root = document.getElementById('app');
 let offBus = null;
@@ -139,6 +140,7 @@ function registerRoutes() {
   router.route('/submit/:kind', submitView);
   router.route('/templates', templatesView);
   router.route('/analytics', analyticsView);
+  router.route('/compare', compareView);
   router.route('/cloud', cloudView);
   router.route('/admin/users', usersView);
   router.route('/users', usersView);

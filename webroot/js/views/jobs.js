@@ -13,6 +13,7 @@ import { jobFilters } from './jobs/filters.js';
 import { jobList } from './jobs/list.js';
 import { jobTable } from './jobs/table.js';
 import { overview } from './jobs/overview.js';
+import { throughputCard } from './jobs/throughput.js';
 import { jobStore } from './jobs/store.js';
 import { emptyFilter, hasFilter, readFilter, writeFilter } from './jobs/url-filter.js';
 
@@ -66,6 +67,7 @@ export const jobsView = {
       h('div', { class: 'side-foot' },
         h('button', { type: 'button', class: 'btn btn-xs btn-danger-ghost', 'data-testid': 'flush-button', onclick: act.flush }, 'Flush jobs…')));
     const main = h('section', { class: 'jobs-main', 'aria-label': 'Job details' });
+    const throughput = throughputCard(); // kept across redraws of the overview: it holds live counts
     const root = h('div', { class: 'jobs-layout' }, sidebar, main);
     el.append(root);
 
@@ -91,7 +93,7 @@ export const jobsView = {
     }
 
     function renderOverview() {
-      replace(main, overview(state.counts, (status) => { filter.status = [status]; filter.archived = false; reload(); }));
+      replace(main, overview(state.counts, (status) => { filter.status = status ? [status] : []; filter.archived = false; reload(); }, throughput.el));
     }
 
     function showMain() {
@@ -139,6 +141,7 @@ export const jobsView = {
         offFeed();
         stopFresh();
         store.destroy();
+        throughput.destroy();
         if (detail) detail.destroy();
       },
     };

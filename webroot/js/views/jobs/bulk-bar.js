@@ -3,6 +3,7 @@
 // matching" widens the selection to every job the filters match (sent to the server as a filter).
 import { h, replace } from '../../ui.js';
 import { bulkFilter } from './data.js';
+import { navigate } from '../../router.js';
 
 /** onSelectAll: after select-all toggled (the rows need redrawing); act: the bulk actions. */
 export function bulkBar(state, filter, { onSelectAll, act }) {
@@ -51,6 +52,8 @@ export function bulkBar(state, filter, { onSelectAll, act }) {
         button('Delete', 'bulk-delete', () => act.bulkDelete(target()), { ...off, danger: true })]
       : [button('Cancel', 'bulk-cancel', () => act.bulkCancel(target()), { ...off, danger: true }),
         button('Rerun', 'bulk-rerun', () => act.bulkRerun(target()), off),
+        button('Compare', 'bulk-compare', () => navigate(`/compare?jobs=${[...checked].map(encodeURIComponent).join(',')}`),
+          { disabled: state.allMatching || n < 2 || n > 4 }),
         button('Archive', 'bulk-archive', () => act.bulkArchive(target()), off),
         button('Delete', 'bulk-delete', () => act.bulkDelete(target()), { ...off, danger: true })]);
   }

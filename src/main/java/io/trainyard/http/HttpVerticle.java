@@ -8,6 +8,7 @@ import io.trainyard.jobs.Artifacts;
 import io.trainyard.jobs.BulkActions;
 import io.trainyard.jobs.BulkTargets;
 import io.trainyard.jobs.JobHistory;
+import io.trainyard.jobs.Throughput;
 import io.trainyard.jobs.JobService;
 import io.trainyard.jobs.Templates;
 import io.trainyard.logs.LogService;
@@ -101,7 +102,8 @@ public final class HttpVerticle extends VerticleBase {
         .mount(router);
     BulkTargets targets = new BulkTargets(jobs.repository().pool());
     new ManagementRoutes(jobs, services.bulk(), targets, services.templates(), services.analytics()).mount(router);
-    new JobCenterRoutes(services.bulk(), targets, new JobHistory(jobs.repository().pool(), jobs), services.logs()).mount(router);
+    new JobCenterRoutes(services.bulk(), targets, new JobHistory(jobs.repository().pool(), jobs), services.logs(),
+        new Throughput(jobs.repository().pool())).mount(router);
     new JobRoutes(jobs, services.logs()).mount(router);
     new ArtifactRoutes(services.artifacts()).mount(router);
     cloud.mount(router);

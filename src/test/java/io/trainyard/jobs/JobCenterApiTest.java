@@ -236,4 +236,25 @@ class JobCenterApiTest {
     assertTrue(u.log(id).length() < whole.length());
     server.user("download-snoop", "serial").get("/api/jobs/" + id + "/log/download").problem(404);
   }
+
+  @Test
+  void throughputCountsTheCallersJobsPerMinuteOfTheLastHour() {
+    Api u = server.user("counter-of-minutes", "parallel");
+    finished(u, new JsonObject(), "success");
+    finished(u, new JsonObject().put("gene_size", 9), "failed");
+    server.user("busy-neighbour", "serial").train(new JsonObject());
+    JsonArray items = u.get("/api/analytics/throughput").expect(200).json().getJsonArray("items");
+    long submitted = 0;
+    long success = 0;
+    long failed = 0;
+    for (Object o : items) {
+      submitted += ((JsonObject) o).getLong("submitted");
+      success += ((JsonObject) o).getLong("success");
+      failed += ((JsonObject) o).getLong("failed");
+    }
+    assertEquals(List.of(2L, 1L, 1L), List.of(submitted, success, failed), items.encode());
+    assertEquals("minutes", u.get("/api/analytics/throughput?minutes=0").problem(400)
+        .getJsonArray("errors").getJsonObject(0).getString("field"));
+    u.get("/api/analytics/throughput?minutes=abc").problem(400);
+  }
 }

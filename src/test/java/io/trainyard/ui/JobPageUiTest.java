@@ -93,4 +93,41 @@ class JobPageUiTest extends UiTest {
     assertTrue(all.contains("cancel requested") && all.contains("started on node"), all);
     b.screenshot("state-history.png");
   }
+
+  @Test
+  void compareOverlaysTwoJobsCurvesAndMarksTheParametersThatDiffer() {
+    server.user("comparer", "parallel");
+    Api api = login("comparer");
+    String a = api.awaitStatus(api.train(new JsonObject().put("epochs", 3).put("lr", 0.001)).getString("job_id"), "success").getString("job_id");
+    String c = api.awaitStatus(api.train(new JsonObject().put("epochs", 3).put("lr", 0.01)).getString("job_id"), "success").getString("job_id");
+    Browser b = browser("comparer").signIn("comparer", password("comparer"));
+    b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 2, "two jobs");
+    b.click("[data-testid=select-all]");
+    b.click("[data-testid=bulk-compare]");
+    b.waitUntil(() -> b.exists("[data-testid=compare-chart][data-metric=loss] canvas"), "the loss chart");
+    assertEquals("2", b.attr("[data-testid=compare-chart][data-metric=loss]", "data-series"), "both jobs' loss");
+    assertTrue(b.exists("[data-testid=compare-chart][data-metric=val_loss]"));
+    assertTrue(b.exists("[data-testid=param-differs][data-param=lr]"), "lr differs");
+    assertTrue(b.exists("[data-testid=param-same][data-param=epochs]"), "epochs is the same");
+    assertTrue(b.path().startsWith("/compare"));
+    b.screenshot("compare.png");
+    assertTrue(b.exists("[data-testid=compare-params] a[href='/jobs/" + a + "']")
+        && b.exists("[data-testid=compare-params] a[href='/jobs/" + c + "']"), "both jobs named");
+  }
+
+  @Test
+  void theOverviewChartsTheLastHoursThroughputAndCountsNewJobsLive() {
+    server.user("pacer", "serial");
+    Api api = login("pacer");
+    api.awaitStatus(api.train(new JsonObject()).getString("job_id"), "success");
+    Browser b = browser("pacer").signIn("pacer", password("pacer"));
+    b.waitUntil(() -> "1".equals(b.attr("[data-testid=throughput-chart]", "data-finished")), "the finished job counted");
+    assertEquals("1", b.attr("[data-testid=throughput-chart]", "data-submitted"));
+    b.awaitLive();
+    api.awaitStatus(api.train(new JsonObject()).getString("job_id"), "success");
+    b.waitUntil(() -> "2".equals(b.attr("[data-testid=throughput-chart]", "data-finished"))
+        && "2".equals(b.attr("[data-testid=throughput-chart]", "data-submitted")), "the new job counted live");
+    assertTrue(b.exists("[data-testid=throughput-chart] canvas"));
+    b.screenshot("throughput.png");
+  }
 }
