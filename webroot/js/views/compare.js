@@ -67,7 +67,7 @@ export const compareView = {
         const box = h('div', { class: 'compare-plot', 'data-testid': 'compare-chart', 'data-metric': name, 'data-series': String(withIt.length) });
         charts.append(h('section', { class: 'card' }, h('h3', { class: 'card-title' }, name), box));
         plots.push(new uPlot({
-          width: Math.max(320, charts.clientWidth - 40 || 600), height: 220, scales: { x: { time: false } },
+          width: Math.max(300, box.clientWidth || 560), height: 220, scales: { x: { time: false } },
           axes: [{ ...axis(), label: 'step' }, axis()],
           series: [{ label: 'step' }, ...withIt.map((id) => ({
             label: shortId(id), stroke: SERIES_COLORS[ids.indexOf(id) % SERIES_COLORS.length], width: 1.5, spanGaps: true, points: { show: false },
