@@ -216,7 +216,8 @@ api.onUnauthorized(() => {
 });
 
 async function boot() {
-  setInterval(() => refreshAges(), 30000);
+  // Every relative time on screen is redrawn together, often enough that two never disagree for long.
+  setInterval(() => refreshAges(), 5000);
   try {
     const { user } = await api.get('/api/me');
     startApp(user);

@@ -11,7 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-/** Keyboard shortcuts, the theme toggle, pausing live updates and the mode switch's confirmation. */
+/** Keyboard shortcuts, the theme toggle, pausing live updates, and the confirmations of mode switch and rerun. */
 class ShortcutsUiTest extends UiTest {
 
   private static void press(Browser b, CharSequence key) {
@@ -82,5 +82,29 @@ class ShortcutsUiTest extends UiTest {
     b.waitUntil(() -> !b.exists("dialog[open]"), "the dialog closed");
     assertEquals("true", b.attr("[data-testid=mode-serial]", "aria-checked"), "declined: still serial");
     assertEquals("serial", api.get("/api/me").json().getJsonObject("user").getString("schedule_mode"));
+  }
+
+  @Test
+  void rerunOfARunningJobAsksFirstAndTheArtifactsPathWrapsOnlyAtSlashes() {
+    server.user("twice", "parallel");
+    Api api = login("twice");
+    String id = api.awaitStatus(api.train(new JsonObject().put("epochs", 400)).getString("job_id"), "running").getString("job_id");
+    Browser b = browser("twice").signIn("twice", password("twice"));
+    b.go("/jobs/" + id);
+    b.click("[data-testid=rerun-button]");
+    b.waitFor("[data-testid=rerun-confirm]");
+    b.click("dialog[open] [data-testid=confirm-cancel]");
+    b.waitUntil(() -> !b.exists("dialog[open]"), "declined");
+    assertEquals(1L, api.get("/api/jobs").json().getLong("total"), "no second job");
+    b.click("[data-testid=rerun-button]");
+    b.confirmDialog();
+    b.waitUntil(() -> !b.path().equals("/jobs/" + id), "the new job opened");
+    assertEquals(2L, api.get("/api/jobs").json().getLong("total"));
+    b.go("/jobs/" + id);
+    b.waitFor("[data-testid=artifacts-path]");
+    assertEquals((long) api.job(id).getString("artifacts_dir").split("/").length - 1,
+        ((Number) b.js("return document.querySelectorAll('[data-testid=artifacts-path] wbr').length")).longValue(),
+        "a break opportunity after each slash only");
+    api.post("/api/jobs/flush?scope=active", null).expect(200);
   }
 }
