@@ -75,8 +75,8 @@ export function mountDetail(container, id, { onDeleted } = {}) {
     }
     // A running job's reader looks at its log first: right under the status, above the cards.
     const logFirst = job.status === STATUS.RUNNING;
-    if (logFirst && status.el.nextSibling !== log.el) status.el.after(log.el, curves.el);
-    else if (!logFirst && root.lastChild !== log.el) root.append(log.el);
+    if (logFirst && status.el.nextSibling !== log.el) log.move(() => status.el.after(log.el, curves.el));
+    else if (!logFirst && root.lastChild !== log.el) log.move(() => root.append(log.el));
     replace(head, header(job, id, act));
     renderStatus();
     replace(grid, timelineCard(job), detailsCard(job), paramsCard(job));

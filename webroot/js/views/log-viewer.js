@@ -245,6 +245,13 @@ export function logViewer(jobId, { onText } = {}) {
       fetchMore();
       stopFresh = bus.keepFresh(fetchMore);
     },
+    /** Runs fn, which moves the viewer in the page; a moved element forgets its scroll position, so it is put back. */
+    move(fn) {
+      const top = pre.scrollTop;
+      fn();
+      if (following) scrollToEnd(); else pre.scrollTop = top;
+      lines.render();
+    },
     /** Reads whatever is left after next_offset (e.g. when the job finished). */
     catchUp: fetchMore,
     get text() { return lines.text(); },

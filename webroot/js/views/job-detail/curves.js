@@ -4,7 +4,7 @@
 import * as api from '../../api.js';
 import * as bus from '../../bus.js';
 import { loadUPlot, cssVar, SERIES_COLORS, aligned } from '../../charts.js';
-import { h, replace } from '../../ui.js';
+import { h, replace, num } from '../../ui.js';
 
 /** Series shown at first; the legend switches the others on. */
 const FIRST = ['loss', 'val_loss'];
@@ -62,8 +62,8 @@ export function curvesCard(jobId) {
       width: Math.max(320, plotEl.clientWidth || 600), height: 240,
       scales: { x: { time: false } },
       axes: [{ ...axis(), label: 'step' }, axis()],
-      series: [{ label: 'step' }, ...names.map((n, i) => ({
-        label: n, stroke: SERIES_COLORS[i % SERIES_COLORS.length], width: 1.5, spanGaps: true,
+      series: [{ label: 'step', value: (u, v) => (v == null ? '' : String(v)) }, ...names.map((n, i) => ({
+        label: n, stroke: SERIES_COLORS[i % SERIES_COLORS.length], width: 1.5, spanGaps: true, value: (u, v) => (v == null ? '' : num(v)),
         show: !anyFirst || FIRST.includes(n), points: { show: false },
       }))],
     }, data, plotEl);
