@@ -1,10 +1,12 @@
-// Light, dark or the system's theme: kept in localStorage, applied as data-theme on <html> (app.css
-// holds both palettes). "system" removes the attribute, so prefers-color-scheme decides.
+// Light, dark or the system's theme: the choice is kept in localStorage and resolved to data-theme
+// on <html> ("light" or "dark"; app.css holds the dark palette under it). With "system" the
+// resolution follows prefers-color-scheme, also when it changes while the page is open.
 import { h } from './ui.js';
 
 const KEY = 'trainyard.theme';
 const ORDER = ['system', 'light', 'dark'];
 const LABEL = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
+const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
 
 export function currentTheme() {
   const t = localStorage.getItem(KEY);
@@ -12,9 +14,10 @@ export function currentTheme() {
 }
 
 export function applyTheme(theme = currentTheme()) {
-  if (theme === 'system') document.documentElement.removeAttribute('data-theme');
-  else document.documentElement.setAttribute('data-theme', theme);
+  const dark = theme === 'dark' || (theme === 'system' && systemDark.matches);
+  document.documentElement.setAttribute('data-theme', dark ? 'dark' : 'light');
 }
+systemDark.addEventListener('change', () => applyTheme());
 
 /** A button that cycles system -> light -> dark. */
 export function themeToggle() {

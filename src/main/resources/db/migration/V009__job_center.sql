@@ -1,8 +1,10 @@
 -- The job center (issue 15): search, sorting, and every job's state history.
 
--- Search: one lower-cased text per job (its id, its parameters as key=value, its error), indexed by
--- trigrams, so `q` finds a substring among a million jobs without scanning them. Declared IMMUTABLE
--- (it only reads its arguments) so it can be indexed.
+-- Search: one lower-cased text per job (its id, its parameters as key=value, its error), kept in a
+-- stored generated column and indexed by trigrams, so `q` finds a substring among a million jobs
+-- without scanning them. Stored rather than an expression index: the index's recheck and a broad
+-- term's matches then read a column instead of re-running the function per row (measured: 270 ms
+-- against a few ms for 4,000 matches). Declared IMMUTABLE (it only reads its arguments).
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 CREATE FUNCTION job_search_text(id TEXT, params JSONB, error TEXT) RETURNS TEXT AS $$
@@ -10,7 +12,8 @@ CREATE FUNCTION job_search_text(id TEXT, params JSONB, error TEXT) RETURNS TEXT 
                                       FROM jsonb_each_text(params) e), '') || ' ' || coalesce(error, ''))
 $$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
 
-CREATE INDEX jobs_search ON jobs USING gin (job_search_text(job_id, params, error) gin_trgm_ops);
+ALTER TABLE jobs ADD COLUMN search_text TEXT GENERATED ALWAYS AS (job_search_text(job_id, params, error)) STORED;
+CREATE INDEX jobs_search ON jobs USING gin (search_text gin_trgm_ops);
 -- `name=value` terms match parameters exactly (numbers by value: lr=1e-3 finds 0.001).
 CREATE INDEX jobs_params ON jobs USING gin (params jsonb_path_ops);
 

@@ -51,7 +51,7 @@ public record Search(List<String> terms) {
         sb.append(" AND j.params @> $").append(args.size()).append("::jsonb");
       } else {
         args.addString("%" + escapeLike(term.toLowerCase()) + "%");
-        sb.append(" AND job_search_text(j.job_id, j.params, j.error) LIKE $").append(args.size());
+        sb.append(" AND j.search_text LIKE $").append(args.size());
       }
     }
     return sb.toString();

@@ -15,6 +15,11 @@ class JobFinderUiTest extends UiTest {
     return "[data-testid=job-row][data-job-id='" + id + "']";
   }
 
+  /** A demo train job with these overrides, once it ended with {@code status}. */
+  private static String ended(Api api, JsonObject overrides, String status) {
+    return api.awaitStatus(api.train(new JsonObject().put("epochs", 1).mergeIn(overrides)).getString("job_id"), status).getString("job_id");
+  }
+
   private List<String> tableIds(Browser b) {
     return b.$$("[data-testid=table-row]").stream().map(e -> e.getAttribute("data-job-id")).toList();
   }
@@ -23,9 +28,9 @@ class JobFinderUiTest extends UiTest {
   void theSearchBoxFindsAJobByParameterAndTheFiltersLiveInTheUrl() {
     server.user("seeker", "parallel");
     Api api = login("seeker");
-    String slow = api.awaitStatus(api.train(new JsonObject().put("epochs", 1).put("lr", 0.001)).getString("job_id"), "success").getString("job_id");
-    String fast = api.awaitStatus(api.train(new JsonObject().put("epochs", 1).put("lr", 0.01)).getString("job_id"), "success").getString("job_id");
-    String bad = api.awaitStatus(api.train(new JsonObject().put("epochs", 1).put("gene_size", 99)).getString("job_id"), "failed").getString("job_id");
+    String slow = ended(api, new JsonObject().put("lr", 0.001), "success");
+    String fast = ended(api, new JsonObject().put("lr", 0.01), "success");
+    String bad = ended(api, new JsonObject().put("gene_size", 99), "failed");
 
     Browser b = browser("seeker").signIn("seeker", password("seeker"));
     b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 3, "three jobs");
@@ -58,9 +63,9 @@ class JobFinderUiTest extends UiTest {
   void theTableSortsByItsColumnHeadersInBothOrders() {
     server.user("tabler", "serial");
     Api api = login("tabler");
-    String p1 = api.awaitStatus(api.train(new JsonObject().put("epochs", 1).put("priority", 1)).getString("job_id"), "success").getString("job_id");
-    String p7 = api.awaitStatus(api.train(new JsonObject().put("epochs", 1).put("priority", 7)).getString("job_id"), "success").getString("job_id");
-    String p3 = api.awaitStatus(api.train(new JsonObject().put("epochs", 1).put("priority", 3)).getString("job_id"), "success").getString("job_id");
+    String p1 = ended(api, new JsonObject().put("priority", 1), "success");
+    String p7 = ended(api, new JsonObject().put("priority", 7), "success");
+    String p3 = ended(api, new JsonObject().put("priority", 3), "success");
 
     Browser b = browser("tabler").signIn("tabler", password("tabler"));
     b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 3, "three jobs");

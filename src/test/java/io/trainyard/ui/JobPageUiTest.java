@@ -14,6 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JobPageUiTest extends UiTest {
   private static final String LOG = "[data-testid=log-view]";
 
+  private static boolean logBeforeTimeline(Browser b) {
+    return (Boolean) b.js("const log = document.querySelector('[data-testid=log-card]');"
+        + " return !!(log.compareDocumentPosition(document.querySelector('[data-testid=timeline]')) & Node.DOCUMENT_POSITION_FOLLOWING);");
+  }
+
   private static int points(Browser b) {
     return Integer.parseInt(b.attr("[data-testid=metrics-chart]", "data-points"));
   }
@@ -60,9 +65,7 @@ class JobPageUiTest extends UiTest {
     Browser b = browser("watcher").signIn("watcher", password("watcher"));
     b.go("/jobs/" + id);
     b.waitUntil(() -> b.exists("[data-testid=log-card]") && b.exists("[data-testid=timeline]"), "the page");
-    assertTrue((Boolean) b.js("const log = document.querySelector('[data-testid=log-card]');"
-        + " return !!(log.compareDocumentPosition(document.querySelector('[data-testid=timeline]')) & Node.DOCUMENT_POSITION_FOLLOWING);"),
-        "the log comes before the timeline while the job runs");
+    assertTrue(logBeforeTimeline(b), "the log comes before the timeline while the job runs");
 
     b.waitUntil(() -> points(b) > 0 && b.exists("[data-testid=metrics-chart] canvas"), "a drawn curve");
     int seen = points(b);
@@ -71,9 +74,7 @@ class JobPageUiTest extends UiTest {
     b.screenshot("loss-curve-live.png");
     api.post("/api/jobs/" + id + "/cancel", null).expect(200);
     api.awaitStatus(id, "canceled");
-    b.waitUntil(() -> !(Boolean) b.js("const log = document.querySelector('[data-testid=log-card]');"
-        + " return !!(log.compareDocumentPosition(document.querySelector('[data-testid=timeline]')) & Node.DOCUMENT_POSITION_FOLLOWING);"),
-        "the log moves below the cards once the job ended");
+    b.waitUntil(() -> !logBeforeTimeline(b), "the log moves below the cards once the job ended");
   }
 
   @Test
