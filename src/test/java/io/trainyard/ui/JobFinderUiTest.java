@@ -15,24 +15,18 @@ class JobFinderUiTest extends UiTest {
     return "[data-testid=job-row][data-job-id='" + id + "']";
   }
 
-  /** A demo train job with these overrides, once it ended with {@code status}. */
-  private static String ended(Api api, JsonObject overrides, String status) {
-    return api.awaitStatus(api.train(new JsonObject().put("epochs", 1).mergeIn(overrides)).getString("job_id"), status).getString("job_id");
-  }
-
   private List<String> tableIds(Browser b) {
     return b.$$("[data-testid=table-row]").stream().map(e -> e.getAttribute("data-job-id")).toList();
   }
 
   @Test
   void theSearchBoxFindsAJobByParameterAndTheFiltersLiveInTheUrl() {
-    server.user("seeker", "parallel");
-    Api api = login("seeker");
-    String slow = ended(api, new JsonObject().put("lr", 0.001), "success");
-    String fast = ended(api, new JsonObject().put("lr", 0.01), "success");
-    String bad = ended(api, new JsonObject().put("gene_size", 99), "failed");
+    Api api = server.user("seeker", "parallel");
+    String slow = jobIn(api, new JsonObject().put("lr", 0.001), "success");
+    String fast = jobIn(api, new JsonObject().put("lr", 0.01), "success");
+    String bad = jobIn(api, new JsonObject().put("gene_size", 99), "failed");
 
-    Browser b = browser("seeker").signIn("seeker", password("seeker"));
+    Browser b = signedInAs("seeker");
     b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 3, "three jobs");
     b.type("[data-testid=job-search]", "lr=0.001");
     b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 1 && b.exists(row(slow)), "only the job with lr=0.001");
@@ -61,13 +55,12 @@ class JobFinderUiTest extends UiTest {
 
   @Test
   void theTableSortsByItsColumnHeadersInBothOrders() {
-    server.user("tabler", "serial");
-    Api api = login("tabler");
-    String p1 = ended(api, new JsonObject().put("priority", 1), "success");
-    String p7 = ended(api, new JsonObject().put("priority", 7), "success");
-    String p3 = ended(api, new JsonObject().put("priority", 3), "success");
+    Api api = server.user("tabler", "serial");
+    String p1 = jobIn(api, new JsonObject().put("priority", 1), "success");
+    String p7 = jobIn(api, new JsonObject().put("priority", 7), "success");
+    String p3 = jobIn(api, new JsonObject().put("priority", 3), "success");
 
-    Browser b = browser("tabler").signIn("tabler", password("tabler"));
+    Browser b = signedInAs("tabler");
     b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 3, "three jobs");
     b.click("[data-testid=view-toggle]");
     b.waitUntil(() -> tableIds(b).equals(List.of(p3, p7, p1)), "the table, newest first");
@@ -86,9 +79,8 @@ class JobFinderUiTest extends UiTest {
 
   @Test
   void selectAllMatchingCancelsEveryQueuedJobAndRerunsThemBeyondTheLoadedPage() {
-    server.user("mass", "serial");
-    Api api = login("mass");
-    String running = api.awaitStatus(api.train(new JsonObject().put("epochs", 400)).getString("job_id"), "running").getString("job_id");
+    Api api = server.user("mass", "serial");
+    String running = jobIn(api, new JsonObject().put("epochs", 400), "running");
     JsonObject batch = new JsonObject().put("jobs", new io.vertx.core.json.JsonArray());
     for (int i = 0; i < 60; i++) {
       batch.getJsonArray("jobs").add(new JsonObject().put("job_type", "train").put("dataset_id", "demo").put("gene_size", 64)
@@ -98,7 +90,7 @@ class JobFinderUiTest extends UiTest {
     Api other = server.user("untouched", "serial");
     String foreign = other.train(new JsonObject().put("dataset_id", "demo").put("gene_size", 64).put("output_dim", 4).put("epochs", 400)).getString("job_id");
 
-    Browser b = browser("mass").signIn("mass", password("mass"));
+    Browser b = signedInAs("mass");
     b.go("/jobs?status=queued");
     b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 50, "the first page of queued jobs");
     b.click("[data-testid=select-all]");

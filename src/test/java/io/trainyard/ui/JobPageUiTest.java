@@ -25,10 +25,9 @@ class JobPageUiTest extends UiTest {
 
   @Test
   void theLogViewerSearchesStepsThroughMatchesWrapsAndGoesFullScreen() {
-    server.user("reader", "serial");
-    Api api = login("reader");
-    String id = api.awaitStatus(api.train(new JsonObject().put("epochs", 12)).getString("job_id"), "success").getString("job_id");
-    Browser b = browser("reader").signIn("reader", password("reader"));
+    Api api = server.user("reader", "serial");
+    String id = jobIn(api, new JsonObject().put("epochs", 12), "success");
+    Browser b = signedInAs("reader");
     b.go("/jobs/" + id);
     b.waitUntil(() -> b.text(LOG).contains("done: final loss"), "the log's end");
     assertTrue(b.exists(LOG + " .log-line .ln"), "line numbers");
@@ -59,10 +58,9 @@ class JobPageUiTest extends UiTest {
 
   @Test
   void aRunningJobShowsItsLogFirstAndALossCurveThatGrows() {
-    server.user("watcher", "serial");
-    Api api = login("watcher");
-    String id = api.awaitStatus(api.train(new JsonObject().put("epochs", 400)).getString("job_id"), "running").getString("job_id");
-    Browser b = browser("watcher").signIn("watcher", password("watcher"));
+    Api api = server.user("watcher", "serial");
+    String id = jobIn(api, new JsonObject().put("epochs", 400), "running");
+    Browser b = signedInAs("watcher");
     b.go("/jobs/" + id);
     b.waitUntil(() -> b.exists("[data-testid=log-card]") && b.exists("[data-testid=timeline]"), "the page");
     assertTrue(logBeforeTimeline(b), "the log comes before the timeline while the job runs");
@@ -79,10 +77,9 @@ class JobPageUiTest extends UiTest {
 
   @Test
   void theHistoryShowsEveryTransitionWithItsAttemptAndReason() {
-    server.user("chronicler", "serial");
-    Api api = login("chronicler");
-    String id = api.awaitStatus(api.train(new JsonObject().put("epochs", 400)).getString("job_id"), "running").getString("job_id");
-    Browser b = browser("chronicler").signIn("chronicler", password("chronicler"));
+    Api api = server.user("chronicler", "serial");
+    String id = jobIn(api, new JsonObject().put("epochs", 400), "running");
+    Browser b = signedInAs("chronicler");
     b.go("/jobs/" + id);
     b.waitUntil(() -> b.$$("[data-testid=history-item]").size() == 2, "created and started");
     assertEquals("attempt 1", b.text("[data-testid=history-attempt]").replace("·", "").trim());
@@ -97,11 +94,10 @@ class JobPageUiTest extends UiTest {
 
   @Test
   void compareOverlaysTwoJobsCurvesAndMarksTheParametersThatDiffer() {
-    server.user("comparer", "parallel");
-    Api api = login("comparer");
-    String a = api.awaitStatus(api.train(new JsonObject().put("epochs", 3).put("lr", 0.001)).getString("job_id"), "success").getString("job_id");
-    String c = api.awaitStatus(api.train(new JsonObject().put("epochs", 3).put("lr", 0.01)).getString("job_id"), "success").getString("job_id");
-    Browser b = browser("comparer").signIn("comparer", password("comparer"));
+    Api api = server.user("comparer", "parallel");
+    String a = jobIn(api, new JsonObject().put("epochs", 3).put("lr", 0.001), "success");
+    String c = jobIn(api, new JsonObject().put("epochs", 3).put("lr", 0.01), "success");
+    Browser b = signedInAs("comparer");
     b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 2, "two jobs");
     b.click("[data-testid=select-all]");
     b.click("[data-testid=bulk-compare]");
@@ -118,10 +114,9 @@ class JobPageUiTest extends UiTest {
 
   @Test
   void theOverviewChartsTheLastHoursThroughputAndCountsNewJobsLive() {
-    server.user("pacer", "serial");
-    Api api = login("pacer");
+    Api api = server.user("pacer", "serial");
     api.awaitStatus(api.train(new JsonObject()).getString("job_id"), "success");
-    Browser b = browser("pacer").signIn("pacer", password("pacer"));
+    Browser b = signedInAs("pacer");
     b.waitUntil(() -> "1".equals(b.attr("[data-testid=throughput-chart]", "data-finished")), "the finished job counted");
     assertEquals("1", b.attr("[data-testid=throughput-chart]", "data-submitted"));
     b.awaitLive();

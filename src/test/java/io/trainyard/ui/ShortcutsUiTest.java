@@ -21,12 +21,11 @@ class ShortcutsUiTest extends UiTest {
 
   @Test
   void slashSearchesJAndKWalkTheListAndQuestionMarkShowsTheHelp() {
-    server.user("keys", "parallel");
-    Api api = login("keys");
+    Api api = server.user("keys", "parallel");
     List<String> ids = List.of(api.train(new JsonObject()).getString("job_id"), api.train(new JsonObject()).getString("job_id"),
         api.train(new JsonObject()).getString("job_id"));
     ids.forEach(id -> api.awaitStatus(id, "success"));
-    Browser b = browser("keys").signIn("keys", password("keys"));
+    Browser b = signedInAs("keys");
     b.waitUntil(() -> b.$$("[data-testid=job-row]").size() == 3, "three jobs");
 
     press(b, "/");
@@ -73,7 +72,7 @@ class ShortcutsUiTest extends UiTest {
     b.awaitLive();
     press(b, "p");
     b.waitUntil(() -> "true".equals(b.attr("[data-testid=pause-live]", "aria-pressed")), "paused");
-    String id = api.awaitStatus(api.train(new JsonObject()).getString("job_id"), "success").getString("job_id");
+    String id = jobIn(api, new JsonObject(), "success");
     b.waitUntil(() -> Integer.parseInt(b.attr("[data-testid=pause-live]", "data-held")) >= 3, "queued, running and success held");
     assertFalse(b.exists("[data-testid=job-row][data-job-id='" + id + "']"), "nothing applied while paused");
     b.click("[data-testid=pause-live]");
@@ -89,10 +88,9 @@ class ShortcutsUiTest extends UiTest {
 
   @Test
   void rerunOfARunningJobAsksFirstAndTheArtifactsPathWrapsOnlyAtSlashes() {
-    server.user("twice", "parallel");
-    Api api = login("twice");
-    String id = api.awaitStatus(api.train(new JsonObject().put("epochs", 400)).getString("job_id"), "running").getString("job_id");
-    Browser b = browser("twice").signIn("twice", password("twice"));
+    Api api = server.user("twice", "parallel");
+    String id = jobIn(api, new JsonObject().put("epochs", 400), "running");
+    Browser b = signedInAs("twice");
     b.go("/jobs/" + id);
     b.click("[data-testid=rerun-button]");
     b.waitFor("[data-testid=rerun-confirm]");
