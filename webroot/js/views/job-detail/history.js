@@ -1,7 +1,7 @@
 // The state history (GET /api/jobs/{id}/events): every transition with its time, reason and who made
 // it, attempts numbered (each start is one), re-read when the job's status changes.
 import * as api from '../../api.js';
-import { h, replace, dateTime, agoEl } from '../../ui.js';
+import { h, replace, dateTime, agoEl, shortId } from '../../ui.js';
 import { STATUS_LABEL } from '../../vocabulary.js';
 
 const label = (s) => STATUS_LABEL[s] || s;
@@ -15,7 +15,16 @@ function byText(by) {
 
 export function historyCard(jobId) {
   const list = h('ol', { class: 'timeline history', 'data-testid': 'history' });
-  const el = h('section', { class: 'card' }, h('h3', { class: 'card-title' }, 'State history'), list);
+  const lineage = h('div', { class: 'small', 'data-testid': 'lineage' });
+  const el = h('section', { class: 'card' }, h('h3', { class: 'card-title' }, 'State history'), lineage, list);
+  const link = (id) => h('a', { href: `/jobs/${encodeURIComponent(id)}`, class: 'mono', 'data-testid': 'lineage-link' }, shortId(id));
+
+  function renderLineage(res) {
+    const reruns = res.reruns || [];
+    replace(lineage,
+      res.rerun_of ? h('div', {}, 'Rerun of ', link(res.rerun_of)) : null,
+      reruns.length ? h('div', {}, `Rerun as `, reruns.flatMap((id, i) => (i ? [', ', link(id)] : [link(id)]))) : null);
+  }
   let seq = 0;
 
   function render(items) {
@@ -37,7 +46,10 @@ export function historyCard(jobId) {
     const mine = ++seq;
     try {
       const res = await api.get(`/api/jobs/${api.enc(jobId)}/events`);
-      if (mine === seq) render(res.items || []);
+      if (mine === seq) {
+        render(res.items || []);
+        renderLineage(res);
+      }
     } catch (e) {
       if (mine === seq && e.status !== 401) replace(list, h('li', { class: 'muted small' }, `History unavailable (${e.message}).`));
     }

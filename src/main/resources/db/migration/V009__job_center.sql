@@ -115,3 +115,11 @@ INSERT INTO job_events (job_id, at, from_status, to_status, reason, by)
 SELECT job_id, finished_at, CASE WHEN started_at IS NULL THEN 'queued' ELSE 'running' END, status,
        coalesce(error, 'recorded before history was kept'), 'ledger'
 FROM jobs WHERE finished_at IS NOT NULL AND started_at IS NOT NULL AND status IN ('success', 'failed', 'canceled');
+
+-- Rerun lineage: which job a rerun was made from (the source may be deleted later, so no foreign key
+-- on it). Written after the rerun's own insert committed (jobs/Reruns), outside the ledger.
+CREATE TABLE job_reruns (
+  job_id   TEXT PRIMARY KEY REFERENCES jobs(job_id) ON DELETE CASCADE,
+  rerun_of TEXT NOT NULL
+);
+CREATE INDEX job_reruns_of ON job_reruns(rerun_of);

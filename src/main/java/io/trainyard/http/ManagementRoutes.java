@@ -42,7 +42,7 @@ final class ManagementRoutes {
     router.post("/api/jobs/:id/unarchive").handler(ctx -> Http.guarded(ctx, () ->
         bulk.unarchive(AuthHandler.user(ctx), ctx.pathParam("id"))));
     router.post("/api/jobs/:id/rerun").handler(ctx -> Http.guarded(ctx, () ->
-        jobs.rerun(AuthHandler.user(ctx), ctx.pathParam("id")).map(JobRoutes::wrap)));
+        bulk.reruns().rerun(AuthHandler.user(ctx), ctx.pathParam("id")).map(JobRoutes::wrap)));
     router.get("/api/jobs/:id/shards").handler(ctx -> Http.guarded(ctx, () ->
         jobs.shards(AuthHandler.user(ctx), ctx.pathParam("id"))));
 

@@ -22,10 +22,17 @@ public final class BulkActions {
   public static final int MAX_IDS = 1000;
   private final JobService service;
   private final Pool pool;
+  private final Reruns reruns;
 
   public BulkActions(JobService service, Pool pool) {
     this.service = service;
     this.pool = pool;
+    this.reruns = new Reruns(service, pool);
+  }
+
+  /** Reruns that record their lineage (the single rerun route uses it too). */
+  public Reruns reruns() {
+    return reruns;
   }
 
   /** The {@code job_ids} of a bulk request: 1..1000 strings, duplicates folded. */
@@ -72,7 +79,7 @@ public final class BulkActions {
    */
   public Future<JsonObject> rerun(User user, List<String> ids) {
     JsonArray created = new JsonArray();
-    return each(ids, id -> service.rerun(user, id).map(job -> {
+    return each(ids, id -> reruns.rerun(user, id).map(job -> {
       created.add(job.id());
       return id;
     }), new JsonArray())

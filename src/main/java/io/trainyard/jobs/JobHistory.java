@@ -9,7 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 /**
- * A job's state history, oldest first: {@code {items: [{at, from, to, reason, by}]}}. The rows are
+ * A job's state history, oldest first: {@code {items: [{at, from, to, reason, by}], rerun_of, reruns}}. The rows are
  * written by triggers on the ledger's own statements (migration V009), so every transition, a new
  * one included, is recorded in the transaction that made it; this class only reads them.
  * {@code by} is {@code user:<id>}, {@code user}, {@code scheduler}, {@code supervisor},
@@ -31,12 +31,39 @@ public final class JobHistory {
             SELECT at, from_status, to_status, reason, by FROM (
               SELECT * FROM job_events WHERE job_id = $1 ORDER BY id DESC LIMIT $2) e ORDER BY id""")
         .execute(Tuple.of(jobId, MAX_EVENTS))
-        .map(rows -> {
+        .compose(rows -> lineage(jobId, JobService.scope(user)).map(lineage -> {
           JsonArray items = new JsonArray();
           rows.forEach(r -> items.add(new JsonObject().put("at", Times.iso(r.getOffsetDateTime(0)))
               .put("from", r.getString(1)).put("to", r.getString(2)).put("reason", r.getString(3))
               .put("by", r.getString(4))));
-          return new JsonObject().put("job_id", jobId).put("items", items);
-        }));
+          return lineage.put("job_id", jobId).put("items", items);
+        })));
+  }
+
+  /**
+   * {@code rerun_of}: the job this one was rerun from (null if none or no longer visible), and
+   * {@code reruns}: the visible jobs rerun from this one, oldest first.
+   */
+  private Future<JsonObject> lineage(String jobId, Long viewer) {
+    return pool.preparedQuery("""
+            SELECT 'of' AS way, r.rerun_of AS id, j.created_at FROM job_reruns r JOIN jobs j ON j.job_id = r.rerun_of
+            WHERE r.job_id = $1 AND ($2::bigint IS NULL OR j.owner_user_id = $2)
+            UNION ALL
+            SELECT 'from', r.job_id, j.created_at FROM job_reruns r JOIN jobs j ON j.job_id = r.job_id
+            WHERE r.rerun_of = $1 AND ($2::bigint IS NULL OR j.owner_user_id = $2)
+            ORDER BY 3""")
+        .execute(Tuple.of(jobId, viewer))
+        .map(rows -> {
+          JsonObject out = new JsonObject().put("rerun_of", null);
+          JsonArray reruns = new JsonArray();
+          rows.forEach(r -> {
+            if (r.getString(0).equals("of")) {
+              out.put("rerun_of", r.getString(1));
+            } else {
+              reruns.add(r.getString(1));
+            }
+          });
+          return out.put("reruns", reruns);
+        });
   }
 }

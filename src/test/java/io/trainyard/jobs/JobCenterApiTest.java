@@ -140,6 +140,15 @@ class JobCenterApiTest {
     assertTrue(moves.get(3).startsWith("running>canceled"), moves.toString());
     u.awaitStatus(behind, "success");
 
+    String again = u.post("/api/jobs/" + ok + "/rerun", null).expect(200).json().getJsonObject("job").getString("job_id");
+    JsonObject lineage = u.get("/api/jobs/" + again + "/events").json();
+    assertEquals(ok, lineage.getString("rerun_of"));
+    assertEquals(array(again), u.get("/api/jobs/" + ok + "/events").json().getJsonArray("reruns"));
+    JsonObject bulk = u.post("/api/jobs/bulk-rerun", new JsonObject().put("job_ids", array(ok))).expect(200).json();
+    assertEquals(array(again, bulk.getJsonArray("jobs").getString(0)), u.get("/api/jobs/" + ok + "/events").json().getJsonArray("reruns"));
+    u.awaitStatus(again, "success");
+    u.awaitStatus(bulk.getJsonArray("jobs").getString(0), "success");
+
     server.user("snoop", "serial").get("/api/jobs/" + ok + "/events").problem(404);
   }
 

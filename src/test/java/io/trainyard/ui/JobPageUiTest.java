@@ -90,6 +90,14 @@ class JobPageUiTest extends UiTest {
     String all = b.text("[data-testid=history]");
     assertTrue(all.contains("cancel requested") && all.contains("started on node"), all);
     b.screenshot("state-history.png");
+
+    // A rerun links back to where it came from, and the original links to it.
+    String again = api.post("/api/jobs/" + id + "/rerun", null).expect(200).json().getJsonObject("job").getString("job_id");
+    b.go("/jobs/" + again);
+    b.waitUntil(() -> b.exists("[data-testid=lineage-link][href='/jobs/" + id + "']"), "the link to the original");
+    b.click("[data-testid=lineage-link]");
+    b.waitUntil(() -> b.exists("[data-testid=lineage-link][href='/jobs/" + again + "']"), "the original links to its rerun");
+    api.post("/api/jobs/" + again + "/cancel", null).expect(200);
   }
 
   @Test
