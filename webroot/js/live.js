@@ -11,8 +11,12 @@ let held = [];
 const MAX_HELD = 5000;
 const pauseListeners = new Set();
 
+// Only these reach the views from the user channel; job_metrics (also published there, for SSE
+// clients) is read per job from jobs.log.<id>, and is frequent: drop it before the dedupe's encoding.
+const FEED_TYPES = ['job_status_changed', 'job_progress'];
+
 function dispatch(body) {
-  if (!body || typeof body !== 'object' || !body.job_id) return;
+  if (!body || typeof body !== 'object' || !body.job_id || !FEED_TYPES.includes(body.type)) return;
   const key = JSON.stringify(body);
   const now = Date.now();
   if (recent.has(key) && now - recent.get(key) < 5000) return;
