@@ -40,7 +40,7 @@ export function throughputCard() {
     if (plot) { plot.setData(data); return; }
     const axis = () => ({ stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, ticks: { stroke: cssVar('--border'), width: 1 } });
     plot = new uPlot({
-      width: Math.max(320, plotEl.clientWidth || 600), height: 180, axes: [axis(), axis()],
+      width: Math.max(320, plotEl.clientWidth || 600), height: 180, axes: [axis(), axis()], legend: { live: false },
       series: [{}, { label: 'Submitted', stroke: cssVar('--accent'), width: 1.5, points: { show: false } },
         ...TERMINAL_STATUSES.map((s) => ({ label: STATUS_LABEL[s], stroke: cssVar(statusColorVar(s)), width: 1.5, points: { show: false } }))],
     }, data, plotEl);
