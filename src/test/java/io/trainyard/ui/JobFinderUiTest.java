@@ -116,4 +116,20 @@ class JobFinderUiTest extends UiTest {
     api.post("/api/jobs/flush?scope=active", null).expect(200);
     other.post("/api/jobs/" + foreign + "/cancel", null).expect(200);
   }
+
+  @Test
+  void anAdminFiltersByOwnerAndTheChoiceIsKeptInTheUrl() {
+    Api ida = server.user("ida", "serial");
+    Api jon = server.user("jon", "serial");
+    String hers = jobIn(ida, new JsonObject(), "success");
+    String his = jobIn(jon, new JsonObject(), "success");
+    Browser b = browser("admin").signIn("admin", io.trainyard.testing.TestServer.ADMIN_PASSWORD);
+    b.waitUntil(() -> b.exists(row(hers)) && b.exists(row(his)), "everyone's jobs");
+    b.waitUntil(() -> b.visible("[data-testid=owner-filter]"), "the owner filter, for admins");
+    b.select("[data-testid=owner-filter]", String.valueOf(ida.userId()));
+    b.waitUntil(() -> b.exists(row(hers)) && !b.exists(row(his)), "only ida's jobs");
+    b.waitUntil(() -> ("?owner=" + ida.userId()).equals(b.js("return location.search")), "the owner in the URL");
+    b.reload();
+    b.waitUntil(() -> b.exists(row(hers)) && !b.exists(row(his)), "still only ida's after a reload");
+  }
 }
