@@ -4,7 +4,9 @@ import * as bus from './bus.js';
 import * as live from './live.js';
 import * as router from './router.js';
 import { session, setMe, onMe } from './session.js';
-import { h, replace, toast, toastError, refreshAges, icon } from './ui.js';
+import { h, replace, toast, toastError, refreshAges, icon, confirm } from './ui.js';
+import { installShortcuts, showHelp } from './shortcuts.js';
+import { applyTheme, themeToggle } from './theme.js';
 import { loginView } from './views/login.js';
 import { jobsView } from './views/jobs.js';
 import { submitView } from './views/submit.js';
@@ -14,10 +16,14 @@ import { cloudView } from './views/cloud.js';
 import { usersView } from './views/users.js';
 import { notFoundView } from './views/notfound.js';
 import { accountView } from './views/account.js';
+import { compareView } from './views/compare.js';
 
 const root = document.getElementById('app');
 let offBus = null;
 let offMe = null;
+let offKeys = null;
+let offPause = null;
+applyTheme();
 
 const NAV = [
   { href: '/jobs', label: 'Jobs', match: /^\/(jobs(\/.*)?)?$/ },
@@ -64,6 +70,13 @@ function modeSwitch(me) {
   };
   async function setMode(mode) {
     if (session.me.schedule_mode === mode) return;
+    const ok = await confirm({
+      title: mode === 'serial' ? 'Switch to serial mode?' : 'Switch to parallel mode?', confirmLabel: 'Switch', testid: 'mode-confirm',
+      body: mode === 'serial'
+        ? 'Your jobs will run one at a time from the next start decision; jobs already running keep running.'
+        : 'Up to 3 of your jobs will run at once from the next start decision.',
+    });
+    if (!ok) return;
     try {
       const res = await api.patch(`/api/users/${session.me.id}`, { schedule_mode: mode });
       setMe({ ...session.me, ...(res.user || { schedule_mode: mode }) });
@@ -77,6 +90,20 @@ function modeSwitch(me) {
   return wrap;
 }
 
+/** Pause / resume of the live feed (also the p key): the views hold still while a user reads. */
+function pauseButton() {
+  const btn = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'pause-live', onclick: () => live.setPaused(!live.isPaused()) });
+  const render = (on, held = 0) => {
+    btn.dataset.held = String(held);
+    btn.textContent = on ? `▶ Resume${held ? ` (${held})` : ''}` : '❚❚ Pause';
+    btn.setAttribute('aria-pressed', String(on));
+    btn.title = on ? 'Live updates are paused: resume to apply what arrived meanwhile (p)' : 'Pause live updates (p)';
+  };
+  render(live.isPaused());
+  offPause = live.onPause(render);
+  return btn;
+}
+
 function shell(me) {
   const nav = h('nav', { class: 'nav', 'aria-label': 'Main' },
     NAV.filter((n) => !n.admin || me.is_admin).map((n) => h('a', { href: n.href, class: 'nav-link', 'data-nav': n.href }, n.label)));
@@ -85,6 +112,9 @@ function shell(me) {
     logo(), nav,
     h('div', { class: 'topbar-right' },
       connectionIndicator(),
+      pauseButton(),
+      themeToggle(),
+      h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'data-testid': 'shortcuts-button', 'aria-label': 'Keyboard shortcuts', title: 'Keyboard shortcuts (?)', onclick: showHelp }, '?'),
       h('span', { class: 'mode-label muted small', id: 'mode-label' }, 'Mode'),
       modeSwitch(me),
       h('a', { href: '/account', class: 'user', 'data-testid': 'current-user', title: `Your account${me.is_admin ? ' (administrator)' : ''}` },
@@ -111,6 +141,7 @@ function registerRoutes() {
   router.route('/submit/:kind', submitView);
   router.route('/templates', templatesView);
   router.route('/analytics', analyticsView);
+  router.route('/compare', compareView);
   router.route('/cloud', cloudView);
   router.route('/admin/users', usersView);
   router.route('/users', usersView);
@@ -124,6 +155,8 @@ function startApp(me) {
   const { header, main } = shell(me);
   root.replaceChildren(header, main);
   live.start(me);
+  if (offKeys) offKeys();
+  offKeys = installShortcuts({ togglePause: () => live.setPaused(!live.isPaused()) });
   registerRoutes();
   router.start(main, {
     before: (path) => (path === '/login' || path === '/' ? '/jobs' : path === '/submit' ? '/submit/train' : null),
@@ -141,7 +174,10 @@ function teardownApp() {
   bus.disconnect();
   if (offBus) offBus();
   if (offMe) offMe();
-  offBus = offMe = null;
+  if (offKeys) offKeys();
+  if (offPause) offPause();
+  live.setPaused(false);
+  offBus = offMe = offKeys = offPause = null;
   document.querySelectorAll('dialog').forEach((d) => d.remove());
 }
 
@@ -182,7 +218,8 @@ api.onUnauthorized(() => {
 });
 
 async function boot() {
-  setInterval(() => refreshAges(), 30000);
+  // Every relative time on screen is redrawn together, often enough that two never disagree for long.
+  setInterval(() => refreshAges(), 5000);
   try {
     const { user } = await api.get('/api/me');
     startApp(user);

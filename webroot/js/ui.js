@@ -181,6 +181,8 @@ export function dialog({ title, body, fields = [], confirmLabel = 'OK', cancelLa
           f.options.map((o, i) => h('label', { class: 'radio' },
             h('input', { type: 'radio', name: f.name, value: o.value, checked: o.value === f.value || (!f.value && i === 0) }),
             h('span', {}, h('strong', {}, o.label), o.hint ? h('span', { class: 'muted small' }, ` — ${o.hint}`) : null))));
+      } else if (f.type === 'checkbox') {
+        input = h('input', { id, name: f.name, type: 'checkbox', checked: !!f.value });
       } else {
         input = h('input', { id, name: f.name, type: f.type || 'text', value: f.value || '', autocomplete: f.autocomplete || 'off', required: f.required });
       }
@@ -197,6 +199,7 @@ export function dialog({ title, body, fields = [], confirmLabel = 'OK', cancelLa
         values = {};
         for (const f of fields) {
           if (f.type === 'radio') values[f.name] = form.querySelector(`input[name="${f.name}"]:checked`)?.value;
+          else if (f.type === 'checkbox') values[f.name] = inputs[f.name].checked;
           else values[f.name] = inputs[f.name].value;
         }
         if (!fields.length) values = true;

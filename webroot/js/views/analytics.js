@@ -1,24 +1,9 @@
 // Analytics: submitted/succeeded/failed per day, success rate, run and wait percentiles (uPlot).
 import * as api from '../api.js';
+import { loadUPlot, cssVar as css } from '../charts.js';
 import { h, replace, toastError, duration, spinner, emptyState } from '../ui.js';
 import { STATUS, STATUS_LABEL, TERMINAL_STATUSES, JOB_TYPES, JOB_TYPE_LABEL, statusColorVar } from '../vocabulary.js';
 
-let uplotLoading = null;
-function loadUPlot() {
-  if (window.uPlot) return Promise.resolve(window.uPlot);
-  if (!uplotLoading) {
-    uplotLoading = new Promise((resolve, reject) => {
-      document.head.append(h('link', { rel: 'stylesheet', href: '/webjars/uplot/1.6.30/dist/uPlot.min.css' }));
-      const s = h('script', { src: '/webjars/uplot/1.6.30/dist/uPlot.iife.min.js' });
-      s.onload = () => resolve(window.uPlot);
-      s.onerror = () => { uplotLoading = null; reject(new Error('could not load the chart library')); };
-      document.head.append(s);
-    });
-  }
-  return uplotLoading;
-}
-
-const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 const dayMs = 86400000;
 
 // A day's row counts submissions and, under each terminal status's name, the jobs that ended so.
@@ -119,7 +104,8 @@ export const analyticsView = {
       };
       const tiles = h('div', { class: 'tiles' },
         tile('Submitted', String(sum('submitted')), 'stat-submitted'),
-        [STATUS.SUCCESS, STATUS.FAILED].map((s) => tile(STATUS_LABEL[s], String(sum(s)), `stat-${s}`)),
+        // The success rate is over every finished job, canceled ones included, so all three are shown.
+        TERMINAL_STATUSES.map((s) => tile(STATUS_LABEL[s], String(sum(s)), `stat-${s}`)),
         tile('Success rate', finished ? `${((100 * sum(STATUS.SUCCESS)) / finished).toFixed(1)}%` : '—', 'stat-success-rate'),
         tile('Median run', duration(wavg('run_p50_s')), 'stat-run'),
         tile('Median wait', duration(wavg('wait_p50_s')), 'stat-wait'));
@@ -152,7 +138,8 @@ export const analyticsView = {
           width: Math.max(280, box.clientWidth), height: 220,
           scales: { x: { time: true, range: (u, min, max) => [min - 43200, max + 43200] }, y: { range: yOpts.range || ((u, min, max) => [0, Math.max(1, max * 1.1)]) } },
           axes: [axis(), { ...axis(), size: 50, values: yOpts.values }],
-          legend: { live: true },
+          // A live legend shows "--" wherever the cursor is not on a value; the tooltip-free legend names the series only.
+          legend: { live: false },
           cursor: { points: { size: 6 } },
           series: [{ label: 'Date', value: (u, v) => (v == null ? '' : new Date(v * 1000).toISOString().slice(0, 10)) }, ...series],
         };

@@ -14,6 +14,8 @@ import { outputCards, mergeShardEvent } from './job-detail/outputs.js';
 import { statusPanel, parseProgress, elapsedClock } from './job-detail/progress.js';
 import { notFound, loadError } from './job-detail/states.js';
 import { timelineCard } from './job-detail/timeline.js';
+import { curvesCard } from './job-detail/curves.js';
+import { historyCard } from './job-detail/history.js';
 import { logViewer } from './log-viewer.js';
 
 export { parseProgress };
@@ -34,6 +36,8 @@ export function mountDetail(container, id, { onDeleted } = {}) {
   const status = statusPanel();
   const grid = h('div', { class: 'detail-grid' });
   const extras = h('div', { class: 'detail-extras' });
+  const curves = curvesCard(id);
+  const history = historyCard(id);
   const log = logViewer(id, {
     onText: (text) => {
       if (job && job.status === STATUS.RUNNING && job.progress == null) {
@@ -67,9 +71,13 @@ export function mountDetail(container, id, { onDeleted } = {}) {
     root.dataset.status = job.status;
     if (!loadedOnce) {
       loadedOnce = true;
-      root.replaceChildren(head, status.el, grid, extras, log.el);
+      root.replaceChildren(head, status.el, grid, curves.el, history.el, extras, log.el);
       log.start();
     }
+    // A running job's reader looks at its log first: right under the status, above the cards.
+    const logFirst = job.status === STATUS.RUNNING;
+    if (logFirst && status.el.nextSibling !== log.el) log.move(() => status.el.after(log.el, curves.el));
+    else if (!logFirst && root.lastChild !== log.el) log.move(() => root.append(log.el));
     replace(head, header(job, id, act));
     renderStatus();
     replace(grid, timelineCard(job), detailsCard(job), executionCard(job), paramsCard(job));
@@ -79,10 +87,15 @@ export function mountDetail(container, id, { onDeleted } = {}) {
   /** Adopts a newer record; a job that just finished has its last log lines read. */
   function adopt(next) {
     const wasActive = job && isActive(job.status);
+    const moved = !job || job.status !== next.status;
     job = next;
     renderAll();
+    if (moved) history.reload();
     loadExtras();
-    if (wasActive && isTerminal(job.status)) log.catchUp();
+    if (wasActive && isTerminal(job.status)) {
+      log.catchUp();
+      curves.reload(); // the whole log's series, thinned the same way as any finished job's
+    }
   }
 
   // ---------- data ----------
@@ -160,6 +173,7 @@ export function mountDetail(container, id, { onDeleted } = {}) {
       stopFresh();
       stopClock();
       log.destroy();
+      curves.destroy();
     },
   };
 }

@@ -11,47 +11,74 @@ import { bulkBar } from './jobs/bulk-bar.js';
 import { fetchOwners } from './jobs/data.js';
 import { jobFilters } from './jobs/filters.js';
 import { jobList } from './jobs/list.js';
+import { jobTable } from './jobs/table.js';
 import { overview } from './jobs/overview.js';
+import { throughputCard } from './jobs/throughput.js';
 import { jobStore } from './jobs/store.js';
-import { readFilter, writeFilter } from './jobs/url-filter.js';
+import { emptyFilter, hasFilter, readFilter, writeFilter } from './jobs/url-filter.js';
 
 export { jobSummary } from './jobs/row.js';
 
 // Filters survive navigation between pages of the app, and are kept in the URL (see url-filter.js).
-const filter = { status: '', type: '', archived: false };
+const filter = emptyFilter();
 
 export const jobsView = {
   key: 'jobs',
   mount(el, params, query) {
     let detail = null;
     // A link with filters (/jobs?status=running) sets them; a bare /jobs keeps the ones in use.
-    if (query && [...query.keys()].length) readFilter(filter, query);
-    const store = jobStore(filter, params.id || null, { onList: renderList, onCounts: renderCounts, onRow: (job) => list.update(job) });
+    if (hasFilter(query)) readFilter(filter, query);
+    const store = jobStore(filter, params.id || null, {
+      onList: renderList, onCounts: renderCounts, onRow: (job) => { list.update(job); table.update(job); },
+    });
     const { state } = store;
 
     // ---------- components ----------
     const act = jobActions(state, {
-      updateRow: (job) => list.update(job), removeItems: store.removeItems, refreshAll: store.refreshAll, scheduleCounts: store.scheduleCounts,
+      updateRow: (job) => { list.update(job); table.update(job); }, removeItems: store.removeItems, refreshAll: store.refreshAll,
+      scheduleCounts: store.scheduleCounts,
     });
-    const reload = () => { writeFilter(filter); store.reload(); };
-    const filters = jobFilters(filter, reload);
+    // A switch between list and table keeps the loaded jobs; any other change loads them again.
+    const reload = ({ viewOnly = false } = {}) => {
+      writeFilter(filter);
+      layout();
+      filters.render(state.counts);
+      if (!viewOnly) store.reload(); else renderList();
+    };
+    const filters = jobFilters(filter, reload, state.owners);
+    const onCheck = (id, on) => { if (on) state.checked.add(id); else state.checked.delete(id); bulk.render(); };
+    const table = jobTable(state, filter, { onSort: reload, onCheck });
     const bulk = bulkBar(state, filter, { onSelectAll: renderList, act });
     const list = jobList(state, filter, {
       onMore: async () => list.focusJob(await store.loadMore()),
-      row: { state, act, onCheck: (id, on) => { if (on) state.checked.add(id); else state.checked.delete(id); bulk.render(); } },
+      row: { state, act, onCheck },
     });
     const sidebar = h('aside', { class: 'jobs-side', 'aria-label': 'Job list' },
       h('div', { class: 'side-head' },
         h('h1', { class: 'side-title' }, 'Jobs'),
         h('div', { class: 'row gap-sm' },
-          h('button', { type: 'button', class: 'btn btn-sm btn-ghost', 'data-testid': 'flush-button', onclick: act.flush }, 'Flush…'),
           h('a', { href: '/submit/train', class: 'btn btn-sm btn-primary', 'data-testid': 'new-job' }, '+ New job'))),
+      filters.search,
       filters.pills,
       filters.controls,
       bulk.el,
-      h('div', { class: 'list-scroll' }, list.list, list.footer));
+      h('div', { class: 'list-scroll' }, list.list, table.table, list.footer),
+      // Flush is destructive and rare: kept away from "+ New job", at the foot of the list.
+      h('div', { class: 'side-foot' },
+        h('button', { type: 'button', class: 'btn btn-xs btn-danger-ghost', 'data-testid': 'flush-button', onclick: act.flush }, 'Flush jobs…')));
     const main = h('section', { class: 'jobs-main', 'aria-label': 'Job details' });
-    el.append(h('div', { class: 'jobs-layout' }, sidebar, main));
+    const throughput = throughputCard(); // kept across redraws of the overview: it holds live counts
+    const root = h('div', { class: 'jobs-layout' }, sidebar, main);
+    el.append(root);
+
+    /** List or table: the table takes the width, and the job's details sit beside it only when one is open. */
+    function layout() {
+      const tableMode = filter.view === 'table';
+      root.classList.toggle('table-mode', tableMode);
+      root.classList.toggle('has-detail', !!state.selectedId);
+      list.list.hidden = tableMode;
+      table.table.hidden = !tableMode;
+    }
 
     // ---------- rendering ----------
     function renderCounts() {
@@ -60,12 +87,13 @@ export const jobsView = {
     }
 
     function renderList() {
-      list.render();
+      if (filter.view === 'table') table.render(); else list.render();
+      list.renderFooter();
       bulk.render();
     }
 
     function renderOverview() {
-      replace(main, overview(state.counts, (status) => { filter.status = status; filter.archived = false; reload(); }));
+      replace(main, overview(state.counts, (status) => { filter.status = status ? [status] : []; filter.archived = false; reload(); }, throughput.el));
     }
 
     function showMain() {
@@ -85,7 +113,8 @@ export const jobsView = {
     // ---------- start ----------
     const offFeed = onJobEvent(store.applyEvent);
     const stopFresh = keepFresh(store.refreshAll);
-    fetchOwners(state.owners).then((ok) => { if (ok && state.items.length) renderList(); });
+    fetchOwners(state.owners).then((ok) => { if (ok) { filters.renderOwners(); if (state.items.length) renderList(); } });
+    layout();
     writeFilter(filter);
     renderCounts();
     store.load();
@@ -94,8 +123,9 @@ export const jobsView = {
 
     return {
       update(p, q) {
-        if (q && [...q.keys()].length && readFilter(filter, q)) {
+        if (hasFilter(q) && readFilter(filter, q)) {
           filters.render(state.counts);
+          layout();
           store.reload();
         }
         writeFilter(filter);
@@ -103,6 +133,7 @@ export const jobsView = {
         state.selectedId = p.id || null;
         if (prev !== state.selectedId) {
           for (const id of [prev, state.selectedId]) if (id && state.byId.has(id)) list.update(state.byId.get(id));
+          layout();
           showMain();
         }
       },
@@ -110,6 +141,7 @@ export const jobsView = {
         offFeed();
         stopFresh();
         store.destroy();
+        throughput.destroy();
         if (detail) detail.destroy();
       },
     };

@@ -1,19 +1,19 @@
 // A live log that follows the end. First GET /api/jobs/{id}/log?offset=0, then pushed `job_log`
 // chunks from jobs.log.<id> are appended when their byte offset is our next_offset; older
 // duplicates are dropped and a gap makes us read again from next_offset. Offline, it reads on a timer.
+// Lines render virtually (log-lines.js) with numbers and ANSI colours; a search marks and steps
+// through matches; wrap and full screen are toggles; Download streams the whole file from the server.
 import * as api from '../api.js';
 import * as bus from '../bus.js';
-import { h, add, toast, toastError, copyText, downloadText, icon } from '../ui.js';
+import { h, add, toast, toastError, copyText, icon } from '../ui.js';
+import { logLines } from './log-lines.js';
 
-const MAX_CHARS = 2_000_000; // keep the DOM bounded on very long logs
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const bytes = (s) => encoder.encode(s).length;
 
 export function logViewer(jobId, { onText } = {}) {
   let nextOffset = 0;
-  let chars = 0;
-  let text = '';
   let busy = false;
   let again = false;
   let queue = [];
@@ -24,21 +24,84 @@ export function logViewer(jobId, { onText } = {}) {
   let offBus = null;
   let stopFresh = null;
 
-  const pre = h('pre', {
+  const pre = h('div', {
     class: 'log', 'data-testid': 'log-view', tabindex: '0', role: 'log', 'aria-label': `Log of ${jobId}`, 'aria-live': 'off',
   });
+  const lines = logLines(pre);
   const empty = h('div', { class: 'log-empty muted', 'data-testid': 'log-empty' }, 'No output yet.');
   const followBtn = h('button', { type: 'button', class: 'btn btn-xs', 'data-testid': 'follow-button', onclick: () => setFollow(!following) });
   const status = h('span', { class: 'small muted', 'data-testid': 'log-status' });
-  const el = h('section', { class: 'card log-card', 'aria-labelledby': `log-title-${jobId}` },
-    h('div', { class: 'card-head' },
+  let hits = [];
+  let hit = -1;
+  let searchTimer = null;
+  const searchBox = h('input', {
+    type: 'search', class: 'log-search', 'data-testid': 'log-search', 'aria-label': 'Search the log', placeholder: 'Search log',
+    oninput: () => { clearTimeout(searchTimer); searchTimer = setTimeout(runSearch, 200); },
+    onkeydown: (e) => {
+      if (e.key === 'Enter') { e.preventDefault(); clearTimeout(searchTimer); if (searchBox.value.toLowerCase() !== lastTerm) runSearch(); else step(e.shiftKey ? -1 : 1); }
+      if (e.key === 'Escape' && searchBox.value) { e.stopPropagation(); searchBox.value = ''; runSearch(); }
+    },
+  });
+  let lastTerm = '';
+  const hitCount = h('span', { class: 'small muted nowrap', 'data-testid': 'log-search-count', 'aria-live': 'polite' });
+  const toggle = (label, testid, title, onclick) => h('button', { type: 'button', class: 'btn btn-xs btn-toggle', 'data-testid': testid, title, 'aria-pressed': 'false', onclick }, label);
+  let wrapped = false;
+  const wrapBtn = toggle('Wrap', 'log-wrap-toggle', 'Wrap long lines', () => {
+    wrapped = !wrapped;
+    wrapBtn.setAttribute('aria-pressed', String(wrapped));
+    lines.setWrap(wrapped);
+    if (following) scrollToEnd();
+  });
+  const fullBtn = toggle('Full screen', 'log-fullscreen', 'Show the log over the whole window (Esc leaves)', () => setFull(!el.classList.contains('log-full')));
+  const el = h('section', { class: 'card log-card', 'aria-labelledby': `log-title-${jobId}`, 'data-testid': 'log-card' },
+    h('div', { class: 'card-head log-head' },
       h('h3', { class: 'card-title', id: `log-title-${jobId}` }, 'Log'),
       status,
       h('span', { class: 'spacer' }),
+      searchBox,
+      h('button', { type: 'button', class: 'btn btn-xs', 'data-testid': 'log-search-prev', 'aria-label': 'Previous match', onclick: () => step(-1) }, '↑'),
+      h('button', { type: 'button', class: 'btn btn-xs', 'data-testid': 'log-search-next', 'aria-label': 'Next match', onclick: () => step(1) }, '↓'),
+      hitCount,
+      wrapBtn,
+      fullBtn,
       followBtn,
       h('button', { type: 'button', class: 'btn btn-xs', 'data-testid': 'copy-log', onclick: copy }, icon('copy', { size: 14 }), 'Copy'),
-      h('button', { type: 'button', class: 'btn btn-xs', 'data-testid': 'download-log', onclick: download }, icon('download', { size: 14 }), 'Download')),
+      h('a', { class: 'btn btn-xs', 'data-testid': 'download-log', href: `/api/jobs/${encodeURIComponent(jobId)}/log/download`, download: `${jobId}.log` },
+        icon('download', { size: 14 }), 'Download')),
     h('div', { class: 'log-wrap' }, pre, empty));
+
+  function runSearch() {
+    lastTerm = searchBox.value.toLowerCase();
+    hits = lines.search(searchBox.value);
+    hit = -1;
+    if (hits.length) {
+      setFollow(false);
+      step(1);
+    } else {
+      hitCount.textContent = searchBox.value ? 'no match' : '';
+    }
+  }
+
+  /** Moves to the next (+1) or previous (-1) match, wrapping around. */
+  function step(d) {
+    if (!hits.length) return;
+    hit = (hit + d + hits.length) % hits.length;
+    hitCount.textContent = `${hit + 1} of ${hits.length}`;
+    setFollow(false);
+    lines.reveal(hits[hit]);
+  }
+
+  function setFull(on) {
+    el.classList.toggle('log-full', on);
+    fullBtn.setAttribute('aria-pressed', String(on));
+    document.body.classList.toggle('has-full-log', on);
+    lines.render();
+    if (following) scrollToEnd();
+    pre.focus();
+  }
+  el.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && el.classList.contains('log-full')) { e.stopPropagation(); setFull(false); }
+  });
 
   function renderFollow() {
     followBtn.setAttribute('aria-pressed', String(following));
@@ -85,26 +148,17 @@ export function logViewer(jobId, { onText } = {}) {
 
   function append(chunk) {
     if (!chunk) return;
-    text += chunk;
-    chars += chunk.length;
-    if (chars > MAX_CHARS) {
-      text = text.slice(text.length - MAX_CHARS / 2);
-      text = text.slice(text.indexOf('\n') + 1);
-      chars = text.length;
-      pre.textContent = text;
-    } else {
-      pre.append(document.createTextNode(chunk));
-    }
+    lines.append(chunk);
+    lines.render();
     empty.hidden = true;
     follow();
-    if (onText) onText(text, chunk);
+    // Progress is parsed from the newest lines only, never the whole log again.
+    if (onText) onText(lines.tail(50), chunk);
   }
 
   function reset() {
-    text = '';
-    chars = 0;
     nextOffset = 0;
-    pre.textContent = '';
+    lines.reset();
     empty.hidden = false;
   }
 
@@ -175,11 +229,7 @@ export function logViewer(jobId, { onText } = {}) {
   }
 
   function copy() {
-    copyText(text).then(() => toast('Log copied to the clipboard', { kind: 'success' }), (e) => toastError(e, 'Copy failed: '));
-  }
-
-  function download() {
-    downloadText(`${jobId}.log`, text);
+    copyText(lines.text()).then(() => toast('Log copied to the clipboard', { kind: 'success' }), (e) => toastError(e, 'Copy failed: '));
   }
 
   renderFollow();
@@ -195,12 +245,20 @@ export function logViewer(jobId, { onText } = {}) {
       fetchMore();
       stopFresh = bus.keepFresh(fetchMore);
     },
+    /** Runs fn, which moves the viewer in the page; a moved element forgets its scroll position, so it is put back. */
+    move(fn) {
+      const top = pre.scrollTop;
+      fn();
+      if (following) scrollToEnd(); else pre.scrollTop = top;
+      lines.render();
+    },
     /** Reads whatever is left after next_offset (e.g. when the job finished). */
     catchUp: fetchMore,
-    get text() { return text; },
+    get text() { return lines.text(); },
     get nextOffset() { return nextOffset; },
     destroy() {
       destroyed = true;
+      document.body.classList.remove('has-full-log');
       if (offBus) offBus();
       if (stopFresh) stopFresh();
     },

@@ -65,7 +65,7 @@ export const submitView = {
     const geneSize = numInput({ name: 'gene_size', min: 1, step: 1, 'data-testid': 'field-gene_size' });
     const outputDim = numInput({ name: 'output_dim', min: 1, step: 1, 'data-testid': 'field-output_dim' });
     const drug = h('input', { type: 'checkbox', name: 'use_drug_structure', 'data-testid': 'field-use_drug_structure' });
-    const priority = numInput({ name: 'priority', step: 1, placeholder: '0', 'data-testid': 'field-priority' });
+    const priority = numInput({ name: 'priority', step: 1, placeholder: 'default 0', 'data-testid': 'field-priority' });
     const dependsOn = h('input', { type: 'text', name: 'depends_on', list: 'recent-jobs', placeholder: 'job id (optional)', autocomplete: 'off', spellcheck: 'false', 'data-testid': 'field-depends_on' });
     const recentJobs = h('datalist', { id: 'recent-jobs' });
     const summary = h('div', { class: 'form-error', 'data-testid': 'form-error', role: 'alert', tabindex: '-1', hidden: true });
@@ -87,9 +87,9 @@ export const submitView = {
       sweepCount = h('span', { class: 'small muted', 'data-testid': 'sweep-count' });
       specific = [
         h('div', { class: 'grid-3' },
-          field({ label: 'Batch size', name: 'batch_size', input: numInput({ name: 'batch_size', min: 1, step: 1, placeholder: '64', 'data-testid': 'field-batch_size' }) }),
-          field({ label: 'Learning rate', name: 'lr', input: h('input', { type: 'text', inputmode: 'decimal', name: 'lr', placeholder: '0.0001', 'data-testid': 'field-lr' }) }),
-          field({ label: 'Epochs', name: 'epochs', input: numInput({ name: 'epochs', min: 1, max: 10000, step: 1, placeholder: '10', 'data-testid': 'field-epochs' }) })),
+          field({ label: 'Batch size', name: 'batch_size', input: numInput({ name: 'batch_size', min: 1, step: 1, placeholder: 'default 64', 'data-testid': 'field-batch_size' }) }),
+          field({ label: 'Learning rate', name: 'lr', input: h('input', { type: 'text', inputmode: 'decimal', name: 'lr', placeholder: 'default 0.0001', 'data-testid': 'field-lr' }) }),
+          field({ label: 'Epochs', name: 'epochs', input: numInput({ name: 'epochs', min: 1, max: 10000, step: 1, placeholder: 'server default', 'data-testid': 'field-epochs' }) })),
         h('details', { class: 'sweep', 'data-testid': 'sweep-editor' },
           h('summary', {}, 'Hyperparameter sweep ', h('span', { class: 'muted small' }, '— one shard job per combination')),
           h('div', { class: 'grid-2' },

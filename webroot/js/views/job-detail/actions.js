@@ -2,7 +2,7 @@
 import * as api from '../../api.js';
 import { navigate } from '../../router.js';
 import { toast, toastError, confirm, dialog } from '../../ui.js';
-import { STATUS, JOB_TYPE, isLocal } from '../../vocabulary.js';
+import { STATUS, JOB_TYPE, isActive, isLocal } from '../../vocabulary.js';
 
 /**
  * ctx: id, job() (the current record), onJob(job) (adopt a record the server answered with),
@@ -28,6 +28,14 @@ export function detailActions({ id, job, onJob, reload, onDeleted }) {
   }
 
   async function rerun() {
+    const current = job();
+    if (current && isActive(current.status)) {
+      const ok = await confirm({
+        title: 'Rerun a job that has not finished?', confirmLabel: 'Rerun anyway', cancelLabel: 'Keep one', testid: 'rerun-confirm',
+        body: `This job is still ${current.status}. A rerun starts a second job with the same parameters beside it.`,
+      });
+      if (!ok) return;
+    }
     try {
       const res = await api.post(`/api/jobs/${api.enc(id)}/rerun`);
       toast(`Rerun submitted as ${res.job.job_id}`, { kind: 'success' });

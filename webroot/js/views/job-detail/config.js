@@ -8,6 +8,11 @@ const PARAM_ORDER = ['dataset_id', 'prepared_dataset_id', 'control_dataset_id', 
 
 const jobLink = (id, testid) => h('a', { href: `/jobs/${encodeURIComponent(id)}`, class: 'mono', 'data-testid': testid }, shortId(id));
 
+/** A path that may wrap only after a slash, never inside a name. */
+function pathWithBreaks(p) {
+  return p.split('/').flatMap((part, i) => (i ? [h('wbr'), `/${part}`] : [part]));
+}
+
 export function detailsCard(t) {
   const local = isLocal(t);
   return h('section', { class: 'card' }, h('h3', { class: 'card-title' }, 'Details'), kv([
@@ -22,7 +27,7 @@ export function detailsCard(t) {
     local ? ['PID', t.pid != null ? String(t.pid) : '—'] : ['Hardware', t.hardware || '—'],
     ['Exit code', t.exit_code != null ? String(t.exit_code) : '—'],
     local ? null : ['Cost', h('span', { 'data-testid': 'detail-cost' }, cost(t.cost_usd))],
-    t.artifacts_dir ? ['Artifacts', h('span', { class: 'mono small break' }, t.artifacts_dir)] : null,
+    t.artifacts_dir ? ['Artifacts', h('span', { class: 'mono small path', 'data-testid': 'artifacts-path' }, pathWithBreaks(t.artifacts_dir))] : null,
   ]));
 }
 

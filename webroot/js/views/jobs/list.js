@@ -11,21 +11,26 @@ export function jobList(state, filter, { row, onMore }) {
 
   function emptyText() {
     if (filter.archived) return 'No archived jobs.';
-    return filter.status || filter.type ? 'No jobs match these filters.' : 'No jobs yet. Submit one to get started.';
+    return filter.status.length || filter.type || filter.q || filter.owner ? 'No jobs match these filters.' : 'No jobs yet. Submit one to get started.';
   }
 
   function render() {
-    const { items, loading, total, nextCursor } = state;
+    const { items, loading } = state;
     if (!items.length && !loading) {
       replace(list, h('li', { class: 'list-empty', 'data-testid': 'list-empty' }, emptyText()));
     } else {
       replace(list, items.map(renderRow));
     }
+  }
+
+  /** Load more and "Showing n of m", under the list or the table alike. */
+  function renderFooter() {
+    const { items, loading, total, nextCursor } = state;
     const more = nextCursor || items.length < total;
     replace(footer,
       loading ? h('div', { class: 'center' }, spinner()) : null,
       !loading && more ? h('button', { type: 'button', class: 'btn btn-sm btn-block', 'data-testid': 'load-more', onclick: onMore }, 'Load more') : null,
-      h('div', { class: 'small muted center', 'data-testid': 'list-status' }, `Showing ${items.length} of ${total}`));
+      h('div', { class: 'small muted center', 'data-testid': 'list-status' }, `Showing ${items.length} of ${total}${state.totalCapped ? '+' : ''}`));
   }
 
   function update(job) {
@@ -42,5 +47,5 @@ export function jobList(state, filter, { row, onMore }) {
     list.querySelector(`li[data-job-id="${CSS.escape(id || '')}"] a`)?.focus();
   }
 
-  return { list, footer, render, update, focusJob };
+  return { list, footer, render, renderFooter, update, focusJob };
 }

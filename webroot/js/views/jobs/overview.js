@@ -6,8 +6,8 @@ import { STATUS, STATUS_LABEL, TERMINAL_STATUSES } from '../../vocabulary.js';
 
 const TILES = [STATUS.RUNNING, STATUS.QUEUED, ...TERMINAL_STATUSES];
 
-/** counts: latest status counts or null; onTile(status): '' for the total tile. */
-export function overview(counts, onTile) {
+/** counts: latest status counts or null; onTile(status): '' for the total tile; chart: the throughput card. */
+export function overview(counts, onTile, chart) {
   const c = counts || {};
   const me = session.me || {};
   const tile = (s, label) => h('button', {
@@ -21,6 +21,7 @@ export function overview(counts, onTile) {
         h('a', { href: '/submit/train', class: 'btn btn-primary' }, 'New train job'),
         h('a', { href: '/submit/predict', class: 'btn' }, 'New predict job'))),
     h('div', { class: 'tiles' }, TILES.map((s) => tile(s, STATUS_LABEL[s])), tile('total', 'Total')),
+    chart || null,
     h('div', { class: 'cards-2' },
       h('section', { class: 'card' }, h('h3', { class: 'card-title' }, 'Scheduling'),
         h('p', {}, 'You are in ', h('strong', { 'data-testid': 'overview-mode' }, me.schedule_mode || '—'), ' mode: ',

@@ -45,7 +45,7 @@ function rowActions(job, act) {
 function rowExtra(job) {
   const running = job.status === STATUS.RUNNING;
   if (running || (job.status === STATUS.QUEUED && job.progress != null)) {
-    const pct = job.progress == null ? '' : `${Number(job.progress).toFixed(job.progress % 1 ? 1 : 0)}%`;
+    const pct = job.progress == null ? '' : `${Number(job.progress).toFixed(1)}%`; // as on the job page: always one decimal
     return h('div', { class: 'row-progress' }, progressBar(job.progress, { running, label: `Progress of ${job.job_id}` }),
       h('span', { class: 'small muted nowrap', 'data-testid': 'row-progress-text' }, [pct, job.stage].filter(Boolean).join(' · ') || 'starting'));
   }

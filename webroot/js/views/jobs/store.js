@@ -9,6 +9,7 @@ export function jobStore(filter, selectedId, { onList, onCounts, onRow }) {
   const state = {
     items: [], byId: new Map(), total: 0, nextCursor: null, counts: null, loading: false,
     selectedId, checked: new Set(), owners: new Map(), // owners: user id -> username
+    allMatching: false, totalCapped: false, // allMatching: the selection is every job the filters match
   };
   let countsTimer = null;
   let loadSeq = 0; // answers to superseded loads are dropped
@@ -28,6 +29,7 @@ export function jobStore(filter, selectedId, { onList, onCounts, onRow }) {
       if (seq !== loadSeq) return;
       setItems(res.items || []);
       state.total = res.total ?? state.items.length;
+      state.totalCapped = !!res.total_capped;
       state.nextCursor = res.next_cursor || null;
     } catch (e) {
       // A network error while the server restarts is shown by the connection indicator, not a toast.
@@ -113,7 +115,8 @@ export function jobStore(filter, selectedId, { onList, onCounts, onRow }) {
         Object.assign(known, job);
         if (!matches(filter, known) && known.job_id !== state.selectedId) removeItems([known.job_id]);
         else onRow(known);
-      } else if (matches(filter, job) && !state.loading) {
+      } else if (matches(filter, job) && !filter.q && !filter.sort && !filter.order && !state.loading) {
+        // New jobs go on top of the default order; a searched or sorted list shows them on its next load.
         state.byId.set(job.job_id, job);
         state.items.unshift(job);
         state.items.sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''));

@@ -6,6 +6,9 @@ import io.trainyard.auth.AuthService;
 import io.trainyard.jobs.Analytics;
 import io.trainyard.jobs.Artifacts;
 import io.trainyard.jobs.BulkActions;
+import io.trainyard.jobs.BulkTargets;
+import io.trainyard.jobs.JobHistory;
+import io.trainyard.jobs.Throughput;
 import io.trainyard.jobs.JobService;
 import io.trainyard.jobs.Templates;
 import io.trainyard.logs.LogService;
@@ -99,7 +102,10 @@ public final class HttpVerticle extends VerticleBase {
     authRoutes.mount(router);
     new EventStream(sse.getInteger("max_streams_per_address", 5), sse.getLong("heartbeat_seconds", 15L) * 1000, sessions)
         .mount(router);
-    new ManagementRoutes(jobs, services.bulk(), services.templates(), services.analytics()).mount(router);
+    BulkTargets targets = new BulkTargets(jobs.repository().pool());
+    new ManagementRoutes(jobs, services.bulk(), targets, services.templates(), services.analytics()).mount(router);
+    new JobCenterRoutes(services.bulk(), targets, new JobHistory(jobs.repository().pool(), jobs), services.logs(),
+        new Throughput(jobs.repository().pool())).mount(router);
     new JobRoutes(jobs, services.logs()).mount(router);
     new ArtifactRoutes(services.artifacts()).mount(router);
     new NotificationRoutes(services.notifications()).mount(router);

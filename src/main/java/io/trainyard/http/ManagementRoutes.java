@@ -4,6 +4,7 @@ import io.trainyard.domain.DomainException;
 import io.trainyard.domain.Validation;
 import io.trainyard.jobs.Analytics;
 import io.trainyard.jobs.BulkActions;
+import io.trainyard.jobs.BulkTargets;
 import io.trainyard.jobs.JobService;
 import io.trainyard.jobs.JobType;
 import io.trainyard.jobs.Templates;
@@ -15,12 +16,14 @@ import io.vertx.ext.web.RoutingContext;
 final class ManagementRoutes {
   private final JobService jobs;
   private final BulkActions bulk;
+  private final BulkTargets targets;
   private final Templates templates;
   private final Analytics analytics;
 
-  ManagementRoutes(JobService jobs, BulkActions bulk, Templates templates, Analytics analytics) {
+  ManagementRoutes(JobService jobs, BulkActions bulk, BulkTargets targets, Templates templates, Analytics analytics) {
     this.jobs = jobs;
     this.bulk = bulk;
+    this.targets = targets;
     this.templates = templates;
     this.analytics = analytics;
   }
@@ -30,15 +33,16 @@ final class ManagementRoutes {
     router.get("/api/jobs/counts").handler(ctx -> Http.guarded(ctx, () ->
         jobs.repository().counts(JobService.scope(AuthHandler.user(ctx)))));
     router.post("/api/jobs/bulk-delete").handler(ctx -> Http.guarded(ctx, () ->
-        bulk.delete(AuthHandler.user(ctx), BulkActions.ids(Http.jsonBody(ctx)), Http.boolParam(ctx, "purge_artifacts", true))));
+        targets.resolve(AuthHandler.user(ctx), Http.jsonBody(ctx)).compose(ids ->
+            bulk.delete(AuthHandler.user(ctx), ids, Http.boolParam(ctx, "purge_artifacts", true)))));
     router.post("/api/jobs/bulk-archive").handler(ctx -> Http.guarded(ctx, () ->
-        bulk.archive(AuthHandler.user(ctx), BulkActions.ids(Http.jsonBody(ctx)))));
+        targets.resolve(AuthHandler.user(ctx), Http.jsonBody(ctx)).compose(ids -> bulk.archive(AuthHandler.user(ctx), ids))));
     router.post("/api/jobs/archive-expired").handler(ctx -> Http.guarded(ctx, () ->
         bulk.archiveExpired(AuthHandler.user(ctx), hours(ctx), Http.boolParam(ctx, "terminal_only", true))));
     router.post("/api/jobs/:id/unarchive").handler(ctx -> Http.guarded(ctx, () ->
         bulk.unarchive(AuthHandler.user(ctx), ctx.pathParam("id"))));
     router.post("/api/jobs/:id/rerun").handler(ctx -> Http.guarded(ctx, () ->
-        jobs.rerun(AuthHandler.user(ctx), ctx.pathParam("id")).map(JobRoutes::wrap)));
+        bulk.reruns().rerun(AuthHandler.user(ctx), ctx.pathParam("id")).map(JobRoutes::wrap)));
     router.get("/api/jobs/:id/shards").handler(ctx -> Http.guarded(ctx, () ->
         jobs.shards(AuthHandler.user(ctx), ctx.pathParam("id"))));
 

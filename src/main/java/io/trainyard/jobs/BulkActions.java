@@ -22,10 +22,17 @@ public final class BulkActions {
   public static final int MAX_IDS = 1000;
   private final JobService service;
   private final Pool pool;
+  private final Reruns reruns;
 
   public BulkActions(JobService service, Pool pool) {
     this.service = service;
     this.pool = pool;
+    this.reruns = new Reruns(service, pool);
+  }
+
+  /** Reruns that record their lineage (the single rerun route uses it too). */
+  public Reruns reruns() {
+    return reruns;
   }
 
   /** The {@code job_ids} of a bulk request: 1..1000 strings, duplicates folded. */
@@ -51,27 +58,64 @@ public final class BulkActions {
   }
 
   public Future<JsonObject> delete(User user, List<String> ids, boolean purge) {
-    JsonArray deleted = new JsonArray();
-    JsonArray missing = new JsonArray();
     JsonArray active = new JsonArray();
+    return each(ids, id -> service.delete(user, id, purge).map(id), active)
+        .map(done -> done.out().put("deleted", done.acted()).put("skipped_active", active).put("count", done.acted().size()));
+  }
+
+  /**
+   * Cancels each job as {@code POST /api/jobs/{id}/cancel} would: {@code {canceled, missing,
+   * skipped_finished, count}}; a running job is listed once its stop signal went out.
+   */
+  public Future<JsonObject> cancel(User user, List<String> ids) {
+    JsonArray finished = new JsonArray();
+    return each(ids, id -> service.cancel(user, id).map(id), finished)
+        .map(done -> done.out().put("canceled", done.acted()).put("skipped_finished", finished).put("count", done.acted().size()));
+  }
+
+  /**
+   * Reruns each job as {@code POST /api/jobs/{id}/rerun} would: {@code {rerun, jobs, missing, count}},
+   * {@code jobs[i]} the new job of {@code rerun[i]}, owned by the caller.
+   */
+  public Future<JsonObject> rerun(User user, List<String> ids) {
+    JsonArray created = new JsonArray();
+    return each(ids, id -> reruns.rerun(user, id).map(job -> {
+      created.add(job.id());
+      return id;
+    }), new JsonArray())
+        .map(done -> done.out().put("rerun", done.acted()).put("jobs", created).put("count", done.acted().size()));
+  }
+
+  /** What {@link #each} did: the ids acted on, and {@code {missing}} to add the route's own fields to. */
+  private record Done(JsonArray acted, JsonObject out) {
+  }
+
+  /**
+   * Applies {@code action} to the ids one after another: a job the caller cannot see is missing, one
+   * the action refuses (active for delete, finished for cancel) goes to {@code refused}; any other
+   * failure ends the whole request.
+   */
+  private static Future<Done> each(List<String> ids, java.util.function.Function<String, Future<String>> action,
+                                   JsonArray refused) {
+    JsonArray acted = new JsonArray();
+    JsonArray missing = new JsonArray();
     Future<Void> chain = Future.succeededFuture();
     for (String id : ids) {
-      chain = chain.compose(x -> service.delete(user, id, purge).map(r -> {
-        deleted.add(id);
+      chain = chain.compose(x -> action.apply(id).map(done -> {
+        acted.add(done);
         return (Void) null;
       }).recover(err -> {
         if (err instanceof DomainException d && d.kind() == DomainException.Kind.NOT_FOUND) {
           missing.add(id);
         } else if (err instanceof DomainException d && d.kind() == DomainException.Kind.INVALID) {
-          active.add(id);
+          refused.add(id);
         } else {
           return Future.failedFuture(err);
         }
         return Future.succeededFuture();
       }));
     }
-    return chain.map(x -> new JsonObject().put("deleted", deleted).put("missing", missing)
-        .put("skipped_active", active).put("count", deleted.size()));
+    return chain.map(x -> new Done(acted, new JsonObject().put("missing", missing)));
   }
 
   public Future<JsonObject> archive(User user, List<String> ids) {

@@ -10,8 +10,14 @@ import java.util.Map;
 
 /** The list query: filters, visibility and paging, validated from query parameters. */
 public record JobFilter(List<String> statuses, String jobType, String provider, Long owner, boolean archived,
-                        int limit, long offset, Cursor cursor) {
+                        int limit, long offset, Cursor cursor, Search search, Sort sort) {
   private static final Map<String, String> ALIASES = Map.of("completed", "success", "cancelled", "canceled");
+
+  /** A filter in the default order (newest first), without a search. */
+  public JobFilter(List<String> statuses, String jobType, String provider, Long owner, boolean archived, int limit,
+                   long offset, Cursor cursor) {
+    this(statuses, jobType, provider, owner, archived, limit, offset, cursor, Search.NONE, Sort.NEWEST);
+  }
 
   /** A filter without a cursor (offset paging). */
   public JobFilter(List<String> statuses, String jobType, String provider, Long owner, boolean archived, int limit, long offset) {
@@ -21,18 +27,14 @@ public record JobFilter(List<String> statuses, String jobType, String provider, 
   /** Parses the query; {@code viewer} is the caller's id, or null for an admin (who may pass owner_user_id). */
   public static JobFilter parse(MultiMap q, Long viewer) {
     Validation v = new Validation();
-    List<String> statuses = new ArrayList<>();
-    String status = q.get("status");
-    if (status != null && !status.isBlank()) {
-      for (String s : status.split(",")) {
-        String norm = ALIASES.getOrDefault(s.trim().toLowerCase(), s.trim().toLowerCase());
-        if (!JobStatus.isWire(norm)) {
-          v.add("status", "unknown status '" + s.trim() + "'");
-        } else {
-          statuses.add(norm);
-        }
-      }
-    }
+    JobFilter f = parse(q, viewer, v);
+    v.throwIfInvalid();
+    return f;
+  }
+
+  /** Parses the query, recording bad fields in {@code v} (the caller throws, possibly nesting them). */
+  static JobFilter parse(MultiMap q, Long viewer, Validation v) {
+    List<String> statuses = statuses(q.getAll("status"), v);
     String type = blankToNull(q.get("job_type"));
     if (type != null && !JobType.isWire(type)) {
       v.add("job_type", "must be one of train, predict, sweep, cloud");
@@ -75,8 +77,41 @@ public record JobFilter(List<String> statuses, String jobType, String provider, 
         v.add("offset", "cannot be combined with cursor");
       }
     }
-    v.throwIfInvalid();
-    return new JobFilter(statuses, type, provider, owner, archived, limit, offset, cursor);
+    Search search = Search.parse(q.get("q"), v);
+    Sort sort = Sort.parse(q.get("sort"), q.get("order"), v);
+    if (cursor != null && !sort.isDefault()) {
+      v.add("cursor", "pages only the default order (sort=created_at, order=desc); use offset with other orders");
+    }
+    return new JobFilter(statuses, type, provider, owner, archived, limit, offset, cursor, search, sort);
+  }
+
+  /** Status values, as a comma list, repeated parameters, or both; aliases folded, unknown ones recorded. */
+  static List<String> statuses(List<String> raw, Validation v) {
+    List<String> statuses = new ArrayList<>();
+    for (String status : raw) {
+      for (String s : status.split(",")) {
+        if (s.isBlank()) {
+          continue;
+        }
+        String norm = ALIASES.getOrDefault(s.trim().toLowerCase(), s.trim().toLowerCase());
+        if (!JobStatus.isWire(norm)) {
+          v.add("status", "unknown status '" + s.trim() + "'");
+        } else if (!statuses.contains(norm)) {
+          statuses.add(norm);
+        }
+      }
+    }
+    return statuses;
+  }
+
+  /** Whether the total can come from the trigger-kept counts (a search needs counting rows). */
+  boolean countable() {
+    return search.isEmpty();
+  }
+
+  /** The ORDER BY of a page. */
+  String orderBy() {
+    return sort.orderBy();
   }
 
   /** limit (1..1000, default 100) and offset (>= 0) of any list route; bad values are recorded in {@code v}. */
@@ -151,6 +186,10 @@ public record JobFilter(List<String> statuses, String jobType, String provider, 
     if (provider != null) {
       args.addString(provider);
       sb.append(" AND ").append(col).append("provider = $").append(args.size());
+    }
+    if (!col.isEmpty()) {
+      // Searches have no counts column, so they never reach countWhere (see countable()).
+      sb.append(search.where(args));
     }
     return sb.toString();
   }

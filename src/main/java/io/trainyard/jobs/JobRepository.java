@@ -64,6 +64,8 @@ public final class JobRepository {
   }
 
   private static final String ACTIVE = JobStatus.sql(JobStatus.active());
+  /** A searched list counts at most this many matches ({@code total_capped} says when there are more). */
+  static final long SEARCH_COUNT_CAP = 10_000;
 
   private final Pool pool;
   private final Limits limits;
@@ -126,9 +128,11 @@ public final class JobRepository {
   public Future<JsonObject> list(JobFilter f) {
     Tuple args = Tuple.tuple();
     String where = f.where(args);
-    String page = SELECT + where + " ORDER BY j.created_at DESC, j.job_id DESC LIMIT " + f.limit() + " OFFSET " + f.offset();
+    String page = SELECT + where + f.orderBy() + " LIMIT " + f.limit() + " OFFSET " + f.offset();
     Tuple countArgs = Tuple.tuple();
-    String count = "SELECT coalesce(sum(n), 0)::bigint FROM job_counts" + f.countWhere(countArgs);
+    // A search has no kept count: its rows are counted, up to a cap, so a broad term stays cheap.
+    String count = f.countable() ? "SELECT coalesce(sum(n), 0)::bigint FROM job_counts" + f.countWhere(countArgs)
+        : "SELECT count(*) FROM (SELECT 1 FROM jobs j" + f.where(countArgs) + " LIMIT " + (SEARCH_COUNT_CAP + 1) + ") s";
     // Page and total on two connections at once: the total never waits for the page.
     Future<RowSet<Row>> totalRows = pool.preparedQuery(count).execute(countArgs);
     return pool.preparedQuery(page).execute(args).compose(rows ->
@@ -139,11 +143,14 @@ public final class JobRepository {
             items.add(JobRows.toJob(r, limits).toJson());
             last = r;
           }
-          String next = rows.size() == f.limit() && last != null
+          long counted = c.iterator().next().getLong(0);
+          boolean capped = !f.countable() && counted > SEARCH_COUNT_CAP;
+          String next = f.sort().isDefault() && rows.size() == f.limit() && last != null
               ? new JobFilter.Cursor(last.getOffsetDateTime("created_at"), last.getString("job_id")).encode() : null;
           return new JsonObject()
               .put("items", new io.vertx.core.json.JsonArray(items))
-              .put("total", c.iterator().next().getLong(0))
+              .put("total", capped ? SEARCH_COUNT_CAP : counted)
+              .put("total_capped", capped)
               .put("limit", f.limit())
               .put("offset", f.offset())
               .put("next_cursor", next);

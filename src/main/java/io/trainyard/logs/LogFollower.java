@@ -40,6 +40,8 @@ final class LogFollower {
   boolean dirty;
   /** The last read stopped at {@link #MAX_EVENT_BYTES} with more written after it. */
   boolean backlog;
+  /** Metric points of the published text (it keeps a trailing half line until its end arrives). */
+  final MetricParser metrics = new MetricParser();
   /** Set by unwatch: completed, with the final progress, once everything written is published. */
   Promise<Progress> closing;
 
@@ -84,6 +86,10 @@ final class LogFollower {
 
   static JsonObject logEvent(String jobId, long offset, String text) {
     return new JsonObject().put("type", "job_log").put("job_id", jobId).put("offset", offset).put("text", text);
+  }
+
+  static JsonObject metricsEvent(String jobId, java.util.Map<String, io.vertx.core.json.JsonArray> series) {
+    return new JsonObject().put("type", "job_metrics").put("job_id", jobId).put("series", new JsonObject(new java.util.LinkedHashMap<>(series)));
   }
 
   static JsonObject progressEvent(String jobId, Progress p) {

@@ -6,6 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -238,6 +239,12 @@ final class LogFollowing {
 
   private void publish(LogFollower f, LogFollower.Update u) {
     vertx.eventBus().publish(JobEvents.LOG_PREFIX + f.jobId, LogFollower.logEvent(f.jobId, u.from(), u.chunk().text()));
+    var points = f.metrics.feed(u.chunk().text());
+    if (!points.isEmpty()) {
+      JsonObject event = LogFollower.metricsEvent(f.jobId, points);
+      vertx.eventBus().publish(JobEvents.LOG_PREFIX + f.jobId, event);
+      JobEvents.progress(vertx.eventBus(), f.owner, event);
+    }
     f.latest = u.progress();
     publishProgress(f, false);
   }

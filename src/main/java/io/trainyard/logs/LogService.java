@@ -41,6 +41,24 @@ public final class LogService {
     return read(user, jobId, new JsonObject().put("mode", "lines").put("lines", lines));
   }
 
+  /** The metric series parsed from the whole log: {@code {series: {name: [[step, value], ...]}}}. */
+  public Future<JsonObject> metrics(User user, String jobId) {
+    return read(user, jobId, new JsonObject().put("mode", "metrics"))
+        .map(r -> new JsonObject().put("job_id", jobId).put("series", r.getJsonObject("series", new JsonObject())));
+  }
+
+  /**
+   * The job's whole log as a file this node can stream (null: no log yet). Asked of this node's own
+   * reader: the file is sent from this disk, which holds it for jobs run here or on shared storage.
+   */
+  public Future<String> file(User user, String jobId) {
+    return jobs.visible(user, jobId).compose(job -> {
+      JsonObject req = new JsonObject().put("mode", "file").put("job_id", job.id()).put("log_path", job.logPath())
+          .put("artifacts_dir", job.artifactsDir());
+      return vertx.eventBus().<JsonObject>request(LogsApi.read(nodeId), req).map(m -> m.body().getString("path"));
+    });
+  }
+
   /**
    * Progress of a running job, parsed fresh from its log by the node that runs it; cloud jobs answer
    * what the poller and webhooks stored. Jobs that are not running answer nulls.

@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -18,6 +19,8 @@ import java.time.Instant;
  * {@link FollowSettings#persistMs}.
  */
 public final class LogTailVerticle extends VerticleBase {
+  /** Points per series a metrics read answers at most: what a chart can show, from any log length. */
+  static final int MAX_POINTS = 5000;
   private final String nodeId;
   private final Path artifacts;
   private final int tailChars;
@@ -85,6 +88,12 @@ public final class LogTailVerticle extends VerticleBase {
         }
         case "lines" -> {
           return new JsonObject().put("logs", LogReader.lastLines(file, req.getInteger("lines"), 4 * 1024 * 1024));
+        }
+        case "file" -> {
+          return new JsonObject().put("path", Files.isRegularFile(file) ? file.toString() : null);
+        }
+        case "metrics" -> {
+          return new JsonObject().put("series", MetricParser.thin(MetricParser.all(file), MAX_POINTS));
         }
         case "progress" -> {
           String started = req.getString("started_at");

@@ -8,9 +8,11 @@ public final class LogsApi {
   }
 
   /**
-   * Request {@code {job_id, log_path, artifacts_dir, mode: "tail"|"offset"|"lines"|"progress", offset?, lines?,
-   * started_at?}}. Replies: tail {@code {log}}, offset {@code {log, offset, next_offset}}, lines
-   * {@code {logs}}, progress {@code {stage, progress, eta_seconds, last_log}}.
+   * Request {@code {job_id, log_path, artifacts_dir, mode: "tail"|"offset"|"lines"|"progress"|"metrics"|"file", offset?,
+   * lines?, started_at?}}. Replies: tail {@code {log}}, offset {@code {log, offset, next_offset}}, lines
+   * {@code {logs}}, progress {@code {stage, progress, eta_seconds, last_log}}, metrics
+   * {@code {series: {name: [[step, value], ...]}}} (the whole log, thinned to at most 5,000 points a series),
+   * file {@code {path}} (the log file on this node's disk, or null).
    */
   public static String read(String nodeId) {
     return "logs." + nodeId + ".read";
@@ -20,7 +22,9 @@ public final class LogsApi {
    * Send {@code {job_id, owner_user_id, log_path, started_at}} when a job's process has started: its log
    * is followed, appended bytes are published as {@code job_log} on {@code jobs.log.<id>} (a burst as one
    * event, at most {@link LogFollower#MAX_EVENT_BYTES} an event),
-   * and parsed progress as {@code job_progress} (and written to the job, throttled).
+   * parsed progress as {@code job_progress} (and written to the job, throttled), and the metric points of
+   * the appended lines as {@code job_metrics} {@code {job_id, series: {name: [[step, value], ...]}}} on
+   * {@code jobs.log.<id>} and the owner's addresses.
    */
   public static String watch(String nodeId) {
     return "logs." + nodeId + ".watch";

@@ -56,6 +56,21 @@ public final class ScaleBench {
         row("HTTP  counts (admin)", () -> admin.get("/api/jobs/counts").expect(200));
         row("HTTP  analytics 30 days (user)", () -> u.get("/api/analytics?days=30").expect(200));
         row("HTTP  analytics 30 days (admin)", () -> admin.get("/api/analytics?days=30").expect(200));
+        String idPrefix = "job_bench_" + rows / 3;
+        // What the searches find, so a fast answer cannot be an empty one.
+        System.out.printf(Locale.ROOT, "search totals: lr=0.0013 (user) %d, id prefix %d, \"step 4327\" %d, diverged %d%s%n",
+            u.get("/api/jobs?q=lr=0.0013").json().getLong("total"), admin.get("/api/jobs?q=" + idPrefix).json().getLong("total"),
+            admin.get("/api/jobs?q=step%204327").json().getLong("total"), admin.get("/api/jobs?q=diverged").json().getLong("total"),
+            admin.get("/api/jobs?q=diverged").json().getBoolean("total_capped") ? " (capped)" : "");
+        row("HTTP  q=lr=0.0013 first page (user; 1 in 1,000 match)", () -> u.get("/api/jobs?limit=100&q=lr=0.0013").expect(200));
+        row("HTTP  q=lr=0.0013 first page (admin)", () -> admin.get("/api/jobs?limit=100&q=lr=0.0013").expect(200));
+        row("HTTP  q=<job id prefix> (admin)", () -> admin.get("/api/jobs?limit=100&q=" + idPrefix).expect(200));
+        row("HTTP  q=\"step 4327\" error text (admin)", () -> admin.get("/api/jobs?limit=100&q=step%204327").expect(200));
+        row("HTTP  q=diverged, 20% match, capped total (admin)", () -> admin.get("/api/jobs?limit=100&q=diverged").expect(200));
+        row("HTTP  sort=started_at first page (user)", () -> u.get("/api/jobs?limit=100&sort=started_at").expect(200));
+        row("HTTP  sort=finished_at&order=asc (admin)", () -> admin.get("/api/jobs?limit=100&sort=finished_at&order=asc").expect(200));
+        row("HTTP  sort=status first page (admin)", () -> admin.get("/api/jobs?limit=100&sort=status").expect(200));
+        row("HTTP  sort=priority&status=failed (user)", () -> u.get("/api/jobs?limit=100&sort=priority&status=failed").expect(200));
         row("HTTP  health (baseline: one round trip)", () -> admin.get("/api/health").expect(200));
         row("SQL   first page (user)", () -> sql(c, "SELECT * FROM jobs WHERE archived_at IS NULL AND owner_user_id = " + uid
             + " ORDER BY created_at DESC, job_id DESC LIMIT 100"));
@@ -88,7 +103,10 @@ public final class ScaleBench {
             INSERT INTO jobs(job_id, job_type, provider, status, owner_user_id, params, priority, node_id,
                              created_at, started_at, updated_at)
             SELECT 'job_bench_' || g, CASE WHEN g %% 4 = 0 THEN 'predict' ELSE 'train' END, 'local', 'running',
-                   (SELECT min(id) FROM users WHERE username = 'bench1') + (g %% %d), '{"dataset_id":"demo"}', 0,
+                   (SELECT min(id) FROM users WHERE username = 'bench1') + (g %% %d),
+                   -- Parameters vary (1,000 learning rates, 4 batch sizes) so that searches have something to find.
+                   jsonb_build_object('dataset_id', 'demo', 'lr', (g %% 1000 + 1) * 0.00001, 'batch_size', 32 * (1 + g %% 4)),
+                   g %% 5,
                    'bench-node', ts, ts + (g %% 97) * interval '1 second', ts
             FROM (SELECT g, now() - (g::double precision / %d) * interval '30 days' AS ts
                   FROM generate_series(%d, %d) g) x""".formatted(USERS, rows, from, to));
@@ -98,6 +116,8 @@ public final class ScaleBench {
             UPDATE jobs SET status = CASE WHEN substr(job_id, 11)::int %% 10 < 7 THEN 'success'
                                           WHEN substr(job_id, 11)::int %% 10 < 9 THEN 'failed' ELSE 'canceled' END,
                             finished_at = started_at + (5 + substr(job_id, 11)::int %% 600) * interval '1 second',
+                            error = CASE WHEN substr(job_id, 11)::int %% 10 IN (7, 8)
+                                         THEN 'ERROR: loss diverged at step ' || substr(job_id, 11)::int %% 5000 END,
                             updated_at = started_at
             WHERE status = 'running' AND node_id = 'bench-node'""".formatted());
         System.out.printf(Locale.ROOT, "  %,d rows%n", to);

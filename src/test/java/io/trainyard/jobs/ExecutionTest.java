@@ -121,6 +121,10 @@ class ExecutionTest {
     JsonObject done = u.awaitJob(job.getString("job_id"), j -> "failed".equals(j.getString("status")), Duration.ofSeconds(30));
     assertEquals("time limit of 1 s reached", done.getString("error"));
     assertEquals(0, done.getInteger("max_retries"));
+    JsonArray history = u.get("/api/jobs/" + job.getString("job_id") + "/events").expect(200).json().getJsonArray("items");
+    assertTrue(history.stream().map(JsonObject.class::cast).anyMatch(e -> "running".equals(e.getString("to"))
+        && "running".equals(e.getString("from")) && "time limit of 1 s reached".equals(e.getString("reason"))
+        && "scheduler".equals(e.getString("by"))), "the stop request is the scheduler's, saying why: " + history.encode());
   }
 
   @Test
@@ -143,6 +147,13 @@ class ExecutionTest {
     assertTrue(log.contains("===== attempt 2 of 3 ====="), log);
     assertTrue(log.contains("===== attempt 3 of 3 ====="), log);
     assertNull(done.getString("error"));
+    JsonArray history = u.get("/api/jobs/" + id + "/events").expect(200).json().getJsonArray("items");
+    List<String> retries = history.stream().map(JsonObject.class::cast)
+        .filter(e -> "running".equals(e.getString("from")) && "queued".equals(e.getString("to")))
+        .map(e -> e.getString("reason")).toList();
+    assertEquals(2, retries.size(), history.encode());
+    assertTrue(retries.get(0).startsWith("retry 2 of 3 after: "), retries.get(0));
+    assertTrue(retries.get(1).startsWith("retry 3 of 3 after: "), retries.get(1));
   }
 
   @Test

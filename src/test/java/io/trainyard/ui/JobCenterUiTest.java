@@ -183,6 +183,8 @@ class JobCenterUiTest extends UiTest {
     Api moe = login("moe");
     assertEquals("true", b.attr("[data-testid=mode-serial]", "aria-checked"));
     b.click("[data-testid=mode-parallel]");
+    b.waitFor("[data-testid=mode-confirm]");
+    b.confirmDialog();
     b.waitUntil(() -> "true".equals(b.attr("[data-testid=mode-parallel]", "aria-checked")), "the switch to move");
     b.waitUntil(() -> "parallel".equals(moe.get("/api/me").json().getJsonObject("user").getString("schedule_mode")), "the server to agree");
     b.reload();
@@ -219,7 +221,9 @@ class JobCenterUiTest extends UiTest {
     b.click("a[data-nav='/analytics']");
     b.waitUntil(() -> "2".equals(b.text("[data-testid=stat-submitted] .tile-value")), "the submitted tile");
     assertEquals("2", b.text("[data-testid=stat-success] .tile-value"));
+    assertEquals("0", b.text("[data-testid=stat-canceled] .tile-value"), "canceled jobs count in the success rate, so they have a tile");
     b.waitUntil(() -> b.$$("[data-testid=chart-jobs] canvas").size() == 1, "the jobs chart");
+    assertFalse(b.text("[data-testid=chart-jobs]").contains("--"), "the legend names series, without placeholder values");
     for (String chart : List.of("chart-success", "chart-runtime", "chart-wait")) {
       assertEquals(1, b.$$("[data-testid=" + chart + "] canvas").size(), chart);
     }

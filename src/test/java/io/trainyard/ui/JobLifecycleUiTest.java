@@ -128,13 +128,14 @@ class JobLifecycleUiTest extends UiTest {
     b.waitUntil(() -> atEnd(b, log), "the view to sit at the end");
     b.js("document.querySelector(arguments[0]).scrollTop = 0", log);
     b.waitUntil(() -> "false".equals(b.attr("[data-testid=follow-button]", "aria-pressed")), "following to stop");
-    int length = b.text(log).length();
-    b.waitUntil(() -> b.text(log).length() > length, "more output");
+    // Only the lines in view are rendered, so more output shows as a taller scroll height.
+    long height = scrollHeight(b, log);
+    b.waitUntil(() -> scrollHeight(b, log) > height, "more output");
     assertEquals(0L, ((Number) b.js("return document.querySelector(arguments[0]).scrollTop", log)).longValue(), "the reader keeps their place");
     b.click("[data-testid=follow-button]");
     b.waitUntil(() -> "true".equals(b.attr("[data-testid=follow-button]", "aria-pressed")), "following again");
-    int longer = b.text(log).length();
-    b.waitUntil(() -> b.text(log).length() > longer && atEnd(b, log), "the end followed again");
+    long higher = scrollHeight(b, log);
+    b.waitUntil(() -> scrollHeight(b, log) > higher && atEnd(b, log), "the end followed again");
 
     b.click("[data-testid=cancel-button]");
     b.waitFor("dialog[open]");
@@ -181,6 +182,10 @@ class JobLifecycleUiTest extends UiTest {
     Object trail = b.js("return window.__detailTrail || null");
     assertNotNull(trail, "the page was reloaded, so what it showed meanwhile is unknown");
     return (List<Map<String, Object>>) trail;
+  }
+
+  private static long scrollHeight(Browser b, String css) {
+    return ((Number) b.js("return document.querySelector(arguments[0]).scrollHeight", css)).longValue();
   }
 
   private static boolean atEnd(Browser b, String css) {

@@ -70,6 +70,16 @@ abstract class UiTest {
     return server.api().login(username, password(username));
   }
 
+  /** A browser signed in through the form as an existing user. */
+  protected Browser signedInAs(String username) {
+    return browser(username).signIn(username, password(username));
+  }
+
+  /** Submits a demo train job (1 epoch unless overridden) and answers its id once it reached {@code status}. */
+  protected static String jobIn(Api api, JsonObject overrides, String status) {
+    return api.awaitStatus(api.train(new JsonObject().put("epochs", 1).mergeIn(overrides)).getString("job_id"), status).getString("job_id");
+  }
+
   /** A demo train job body with overrides. */
   protected static JsonObject train(int epochs) {
     return new JsonObject().put("epochs", epochs);
