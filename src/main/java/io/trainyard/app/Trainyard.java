@@ -31,6 +31,7 @@ import io.trainyard.logs.FollowSettings;
 import io.trainyard.logs.LogTailVerticle;
 import io.trainyard.scheduler.SchedulerVerticle;
 import io.trainyard.store.Database;
+import io.trainyard.supervisor.Keeper;
 import io.trainyard.supervisor.Launcher;
 import io.trainyard.supervisor.SupervisorVerticle;
 import io.vertx.core.Future;
@@ -84,16 +85,17 @@ public final class Trainyard {
       DemoData.Info info = DemoData.describe(csv);
       return new DatasetCatalog.Shape(info.geneSize(), info.outputDim(), info.rows());
     });
-    Future<String> prepared = vertx.executeBlocking(() -> {
+    Future<Prepared> prepared = vertx.executeBlocking(() -> {
       Files.createDirectories(paths.artifacts().resolve("jobs"));
       Files.createDirectories(paths.datasets());
       // A fresh installation has the demo dataset to try things with.
       if (!Files.exists(datasets.path("demo"))) {
         DemoData.writeDemo(datasets.path("demo"));
       }
-      return nodeId(conf, dataDir);
+      return new Prepared(nodeId(conf, dataDir), Keeper.install(dataDir));
     }, false);
-    return prepared.compose(nodeId -> Database.open(vertx, AppConfig.section(conf, "db"), dataDir).compose(db -> {
+    return prepared.compose(ready -> Database.open(vertx, AppConfig.section(conf, "db"), dataDir).compose(db -> {
+      String nodeId = ready.nodeId();
       JsonObject authConf = AppConfig.section(conf, "auth");
       JsonObject jobsConf = AppConfig.section(conf, "jobs");
       Limits limits = Limits.from(AppConfig.section(conf, "scheduler"));
@@ -113,7 +115,7 @@ public final class Trainyard {
       JobService jobs = new JobService(vertx, jobRepo, ledger, submissions, paths,
           new JobControlClient(vertx.eventBus()), nodeId);
       Launcher launcher = new Launcher(AppConfig.section(conf, "jobs.types"), paths.datasets(),
-          jobsConf.getLong("demo_step_ms", 250L));
+          jobsConf.getLong("demo_step_ms", 250L), ready.keeper());
       long graceMs = AppConfig.section(conf, "supervisor").getLong("cancel_grace_seconds", 10L) * 1000;
       JsonObject logsConf = AppConfig.section(conf, "logs");
       JsonObject polling = AppConfig.section(conf, "background.job_status_polling");
@@ -122,18 +124,19 @@ public final class Trainyard {
       HttpVerticle.Services services = new HttpVerticle.Services(auth, jobs, new LogService(vertx, jobs, nodeId),
           new Artifacts(vertx, datasets, models, results), new BulkActions(jobs, db.pool()),
           new Templates(db.pool(), submissions), new Analytics(db.pool()),
-          () -> db.pool().query("SELECT 1").execute());
+          () -> db.pool().query("SELECT 1").execute(), db.reachability()::reachable);
       JsonObject httpConf = AppConfig.section(conf, "http").copy()
           .put("metrics_token", AppConfig.section(conf, "metrics").getString("token", ""));
       HttpVerticle http = new HttpVerticle(httpConf, AppConfig.section(conf, "sse"), services,
           registry, ttlHours * 3600);
-      // Order matters: the supervisor reconciles this node's jobs before the scheduler may start any,
+      // Order matters: the log follower listens before the supervisor re-adopts jobs (and follows their
+      // logs again), the supervisor reconciles this node's jobs before the scheduler may start any,
       // and HTTP opens last, when every service it asks is listening.
       return auth.bootstrapAdmin(authConf.getString("admin_password", ""))
-          .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, launcher, nodeId,
-              graceMs, AppConfig.section(conf, "supervisor").getLong("sweep_ms", 5000L))))
           .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(),
               logsConf.getInteger("tail_chars", 20_000), jobRepo, FollowSettings.from(logsConf))))
+          .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, launcher, nodeId,
+              graceMs, AppConfig.section(conf, "supervisor").getLong("sweep_ms", 5000L))))
           .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, ledger, nodeId,
               AppConfig.section(conf, "scheduler").getLong("tick_ms", 2000L), metrics::schedulerPass)))
           .compose(v -> vertx.deployVerticle(new ProvidersVerticle(cloud, polling, nodeId)))
@@ -149,6 +152,10 @@ public final class Trainyard {
   public Future<Void> stop() {
     Future<Void> undeploy = Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
     return undeploy.transform(x -> db.close(vertx));
+  }
+
+  /** What start-up prepares on disk before the database opens. */
+  private record Prepared(String nodeId, Keeper keeper) {
   }
 
   /** Configured id, or one generated once and kept in the data dir so a restart is the same node. */

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
 public final class HttpVerticle extends VerticleBase {
   /** The domain services the routes call, built by the composition root. */
   public record Services(AuthService auth, JobService jobs, LogService logs, Artifacts artifacts, BulkActions bulk,
-                         Templates templates, Analytics analytics, Supplier<Future<?>> databaseCheck) {
+                         Templates templates, Analytics analytics, Supplier<Future<?>> databaseCheck,
+                         java.util.function.BooleanSupplier databaseReachable) {
   }
 
   private final JsonObject http;
@@ -75,6 +76,7 @@ public final class HttpVerticle extends VerticleBase {
               + " frame-ancestors 'none'; form-action 'self'");
       ctx.next();
     });
+    router.route("/api/*").handler(new OutageGate(services.databaseReachable()));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.getLong("body_limit_bytes", 1_048_576L)));
     router.get("/api/health").handler(this::health);
     OpenApiRoutes openApi = new OpenApiRoutes(vertx);

@@ -63,12 +63,16 @@ final class LogFollowing {
     }
   }
 
-  /** Starts following a job's log (once: a second watch of a followed job keeps its offset). */
-  void follow(String jobId, long owner, Path log, long startedAtMillis) {
+  /**
+   * Starts following a job's log from byte {@code fromOffset} (0 for a new job; a job re-adopted after
+   * a restart, from where its log stood). Once: a second watch of a followed job keeps its offset.
+   */
+  void follow(String jobId, long owner, Path log, long startedAtMillis, long fromOffset) {
     if (closed || followed.containsKey(jobId)) {
       return;
     }
     LogFollower f = new LogFollower(jobId, owner, log, startedAtMillis);
+    f.offset = fromOffset;
     followed.put(jobId, f);
     if (safetyTimer < 0) {
       safetyTimer = vertx.setPeriodic(settings.safetyPollMs(), t -> {

@@ -20,7 +20,8 @@ public final class LogsApi {
    * Send {@code {job_id, owner_user_id, log_path, started_at}} when a job's process has started: its log
    * is followed, appended bytes are published as {@code job_log} on {@code jobs.log.<id>} (a burst as one
    * event, at most {@link LogFollower#MAX_EVENT_BYTES} an event),
-   * and parsed progress as {@code job_progress} (and written to the job, throttled).
+   * and parsed progress as {@code job_progress} (and written to the job, throttled). An optional
+   * {@code from_offset} (a job re-adopted after a restart) starts following there instead of at 0.
    */
   public static String watch(String nodeId) {
     return "logs." + nodeId + ".watch";
