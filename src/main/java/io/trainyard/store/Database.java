@@ -61,7 +61,7 @@ public final class Database {
           .using(vertx)
           .build();
       // One connection of its own for the reachability probe; a dead one is replaced on the next probe.
-      Pool probe = PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setShared(false))
+      Pool probe = PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setShared(false).setName("trainyard-reachability"))
           .connectingTo(new PgConnectOptions(connect)).using(vertx).build();
       Database db = new Database(vertx, pool, emb, probe);
       return Migrations.run(pool)
