@@ -226,6 +226,32 @@ class JobLedgerTest {
   }
 
   @Test
+  void aFlushHoldIsReleasedForExactlyTheQueuedJobsItHeldAndWakesTheScheduler() throws Exception {
+    long user = await(db.pool().preparedQuery("""
+            INSERT INTO users(username, password_hash, schedule_mode) VALUES ('ledger-hold', 'x', 'serial') RETURNING id""")
+        .execute(Tuple.tuple())).iterator().next().getLong(0);
+    String a = await(ledger.queue(List.of(newJob(user, 0, null, null, JobType.TRAIN)))).get(0).id();
+    String b = await(ledger.queue(List.of(newJob(user, 0, null, null, JobType.TRAIN)))).get(0).id();
+    String flaggedBefore = await(ledger.queue(List.of(newJob(user, 0, null, null, JobType.TRAIN)))).get(0).id();
+    await(ledger.flagCancel(flaggedBefore));
+
+    List<String> held = await(ledger.holdQueued(user));
+    assertEquals(java.util.Set.of(a, b), java.util.Set.copyOf(held), "only what this hold flagged");
+    assertEquals(List.of(true, true, true), List.of(cancelRequested(a), cancelRequested(b), cancelRequested(flaggedBefore)));
+    int wakes = WAKES.get();
+    await(ledger.releaseHeld(held));
+    assertEquals(List.of(false, false, true), List.of(cancelRequested(a), cancelRequested(b), cancelRequested(flaggedBefore)),
+        "held jobs are as they were; the one flagged before stays flagged");
+    assertEquals("queued", status(a));
+    assertEquals(wakes + 1, WAKES.get(), "the scheduler may claim them again");
+  }
+
+  private static boolean cancelRequested(String id) throws Exception {
+    return await(db.pool().preparedQuery("SELECT cancel_requested FROM jobs WHERE job_id = $1").execute(Tuple.of(id)))
+        .iterator().next().getBoolean(0);
+  }
+
+  @Test
   void theLifecycleRuleIsForwardOnly() {
     java.util.Map<JobStatus, Integer> rank = java.util.Map.of(JobStatus.PENDING, 0, JobStatus.QUEUED, 1,
         JobStatus.RUNNING, 2, JobStatus.SUCCESS, 3, JobStatus.FAILED, 3, JobStatus.CANCELED, 3);
