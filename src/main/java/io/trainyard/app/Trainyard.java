@@ -17,6 +17,7 @@ import io.trainyard.jobs.Artifacts;
 import io.trainyard.jobs.BulkActions;
 import io.trainyard.jobs.JobLedger;
 import io.trainyard.jobs.JobService;
+import io.trainyard.jobs.StorageCheck;
 import io.trainyard.jobs.Submissions;
 import io.trainyard.jobs.Templates;
 import io.trainyard.metrics.JobMetrics;
@@ -111,7 +112,8 @@ public final class Trainyard {
       ModelRepository models = new ModelRepository(db.pool());
       ResultRepository results = new ResultRepository(db.pool());
       Submissions submissions = new Submissions(vertx, jobRepo, ledger, models, datasets, paths,
-          jobsConf.getInteger("default_epochs", 10));
+          jobsConf.getInteger("default_epochs", 10), new StorageCheck(vertx, paths.artifacts().resolve("jobs"),
+              jobsConf.getLong("min_free_mb", 64L) << 20));
       JobService jobs = new JobService(vertx, jobRepo, ledger, submissions, paths,
           new JobControlClient(vertx.eventBus()), nodeId);
       Launcher launcher = new Launcher(AppConfig.section(conf, "jobs.types"), paths.datasets(),

@@ -52,6 +52,9 @@ public final class Problems {
       // A character PostgreSQL cannot store reached a query: the request was bad, nothing was written.
       status = 400;
       detail = "The request contains characters that cannot be stored";
+    } else if (err instanceof io.vertx.pgclient.PgException pg && "53100".equals(pg.getSqlState())) {
+      status = 507;
+      detail = "The database's disk is full; nothing was changed";
     } else if (io.trainyard.store.Outage.is(err)) {
       // PostgreSQL went away under this request: a passing condition, not a fault of the request.
       status = 503;

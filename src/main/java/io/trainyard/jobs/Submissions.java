@@ -34,13 +34,16 @@ public final class Submissions {
   private final int defaultEpochs;
 
   public Submissions(Vertx vertx, JobRepository jobs, JobLedger ledger, ModelRepository models, DatasetCatalog datasets,
-                     JobPaths paths, int defaultEpochs) {
+                     JobPaths paths, int defaultEpochs, StorageCheck storage) {
+    this.storage = storage;
     this.vertx = vertx;
     this.ledger = ledger;
     this.references = new References(vertx, jobs, models, datasets, paths);
     this.paths = paths;
     this.defaultEpochs = defaultEpochs;
   }
+
+  private final StorageCheck storage;
 
   /** A validated submission: type, normalized params, priority, dependency, sweep axes. */
   public record Plan(JobType type, JsonObject params, int priority, String dependsOn, Map<String, List<Object>> sweep) {
@@ -277,7 +280,7 @@ public final class Submissions {
    * parent directory's lock (1,000 directories took 30-150 ms, longer than the insert).
    */
   private Future<List<Job>> insert(List<JobLedger.NewJob> batch) {
-    return ledger.queue(batch);
+    return storage.ready().compose(room -> ledger.queue(batch));
   }
 
   /** A new job with the same type, params and priority (not depends_on), owned by the caller. */
