@@ -11,18 +11,20 @@
 # Nothing here is built from user input: the arguments are the server's configured argument list.
 status_file=$1
 shift
-setsid "$@" </dev/null 1>&2 &
-child=$!
-echo "$child"
-# The shell's own notes ("Terminated") must not become the job's last log line.
-exec 1>/dev/null 2>/dev/null
+child=
+# Set before the fork, so no signal can end the keeper unrecorded; the child starts with the defaults.
 forward() {
-  kill -s "$1" -- "-$child" 2>/dev/null
+  [ -n "$child" ] && kill -s "$1" -- "-$child" 2>/dev/null
   interrupted=1
 }
 trap 'forward TERM' TERM
 trap 'forward INT' INT
 trap 'forward HUP' HUP
+setsid "$@" </dev/null 1>&2 &
+child=$!
+echo "$child"
+# The shell's own notes ("Terminated") must not become the job's last log line.
+exec 1>/dev/null 2>/dev/null
 while :; do
   interrupted=
   wait "$child"

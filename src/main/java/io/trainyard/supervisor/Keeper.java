@@ -23,9 +23,15 @@ public final class Keeper {
   public static final String STATUS_FILE = ".exit_status";
   private static final String RESOURCE = "/supervisor/keeper.sh";
   private final Path script;
+  /**
+   * What restores SIGINT and SIGQUIT for the program ({@code env --default-signal}, GNU coreutils 8.31+),
+   * or nothing: sh starts a background command with them ignored, and a program would inherit that.
+   */
+  private final List<String> defaultSignals;
 
-  private Keeper(Path script) {
+  private Keeper(Path script, List<String> defaultSignals) {
     this.script = script;
+    this.defaultSignals = defaultSignals;
   }
 
   /**
@@ -49,7 +55,20 @@ public final class Keeper {
       Files.move(tmp, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
-    return new Keeper(script);
+    return new Keeper(script, canRestoreSignals() ? List.of("env", "--default-signal=INT,QUIT") : List.of());
+  }
+
+  private static boolean canRestoreSignals() {
+    try {
+      Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return p.waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** The keeper's argument list around a program's: started in a new session, so a server's terminal never reaches it. */
@@ -59,19 +78,30 @@ public final class Keeper {
     out.add("/bin/sh");
     out.add(script.toString());
     out.add(jobDir.resolve(STATUS_FILE).toString());
+    out.addAll(defaultSignals); // execs the program in place: its pid stays the one the keeper reports
     out.addAll(program);
     return out;
   }
 
-  /** The program's pid, the one line a keeper writes to its stdout. Blocking (the time a shell takes to fork). */
+  /**
+   * The program's pid, the one line a keeper writes to its stdout, once the program leads its own
+   * process group (so a cancel sent from now on reaches it). Blocking (a fork and an exec or two).
+   */
   static long programPid(Process keeper) throws IOException {
+    long pid;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(keeper.getInputStream(), StandardCharsets.US_ASCII))) {
       String line = r.readLine();
       if (line == null || !line.strip().matches("[0-9]+")) {
         throw new IOException("the job keeper did not start the program (it said " + line + ")");
       }
-      return Long.parseLong(line.strip());
+      pid = Long.parseLong(line.strip());
     }
+    try {
+      ProcessGroup.awaitLeader(pid, 5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return pid;
   }
 
   /** The exit status a keeper recorded in a job's directory ({@code null}: none yet), if it did. Blocking. */
