@@ -1,7 +1,7 @@
 # Trainyard job keeper: runs one job's program and records how it ended, durably, in the job's
 # directory, so a server that stops, crashes or restarts meanwhile still learns the real exit status.
 #
-#   sh keeper.sh <status file> <program> [arguments...]       (the server starts it with setsid)
+#   sh keeper.sh <job directory> <program> [arguments...]       (the server starts it with setsid)
 #
 # The program runs in a session (and process group) of its own, whose id is its pid: the server
 # signals that group to cancel, so SIGTERM and a later SIGKILL reach the whole tree but not the
@@ -9,7 +9,7 @@
 # line the keeper writes to its stdout; the program's output goes where the keeper's stderr goes
 # (the job's log). A signal sent to the keeper itself is passed on to the job's group.
 # Nothing here is built from user input: the arguments are the server's configured argument list.
-status_file=$1
+dir=$1
 shift
 child=
 # Set before the fork, so no signal can end the keeper unrecorded; the child starts with the defaults.
@@ -32,10 +32,10 @@ while :; do
   # A trapped signal cuts wait short; wait again for the program's own status.
   [ -z "$interrupted" ] && break
 done
-# Temp file, flushed, then renamed: a reader finds the whole status or none.
-tmp="$status_file.tmp"
-if printf '%s\n' "$code" >"$tmp"; then
-  sync "$tmp" 2>/dev/null
-  mv -f "$tmp" "$status_file" && sync "$(dirname "$status_file")" 2>/dev/null
+# Temp file, then renamed: a reader finds the whole status or none. The keeper's exit is how a running
+# server learns the status (and writes it to PostgreSQL), so it does not wait for the flush to disk:
+# that runs after it, in the background, and only an OS crash within those milliseconds loses the file.
+if printf '%s\n' "$code" >"$dir/.exit_status.tmp" && mv -f "$dir/.exit_status.tmp" "$dir/.exit_status"; then
+  sync "$dir/.exit_status" "$dir" 2>/dev/null &
 fi
 exit "$code"

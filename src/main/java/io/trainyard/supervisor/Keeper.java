@@ -77,7 +77,7 @@ public final class Keeper {
     out.add("setsid");
     out.add("/bin/sh");
     out.add(script.toString());
-    out.add(jobDir.resolve(STATUS_FILE).toString());
+    out.add(jobDir.toString());
     out.addAll(defaultSignals); // execs the program in place: its pid stays the one the keeper reports
     out.addAll(program);
     return out;
