@@ -51,15 +51,13 @@ class DiskTroubleTest {
         Files.writeString(jobs, "not a directory");
       }
       JsonObject problem = Await.until("a 507 for a submission", Duration.ofSeconds(10),
-          () -> u.post("/api/jobs/train", new JsonObject().put("dataset_id", "demo").put("gene_size", 64)
-              .put("output_dim", 4)), r -> r.status() != 200).problem(507);
+          () -> u.post("/api/jobs/train", quick()), r -> r.status() != 200).problem(507);
       assertTrue(problem.getString("detail").contains("data directory"), problem.encode());
       // The disk's state is kept for a second, so submissions in the moment it filled may have passed.
       int total = u.get("/api/jobs/counts").expect(200).json().getInteger("total");
-      u.post("/api/jobs/train", new JsonObject().put("dataset_id", "demo").put("gene_size", 64).put("output_dim", 4))
-          .problem(507);
+      u.post("/api/jobs/train", quick()).problem(507);
       JsonObject batch = u.post("/api/jobs/batch", new JsonObject().put("jobs", new io.vertx.core.json.JsonArray()
-          .add(new JsonObject().put("job_type", "train").put("dataset_id", "demo").put("gene_size", 64).put("output_dim", 4))))
+          .add(quick().put("job_type", "train"))))
           .problem(507);
       assertTrue(batch.getString("detail").contains("data directory"), batch.encode());
       assertEquals(total, u.get("/api/jobs/counts").expect(200).json().getInteger("total"), "nothing was created");
@@ -73,13 +71,20 @@ class DiskTroubleTest {
       }
       Files.createFile(jobs.resolve(id).resolve("go"));
       assertEquals(0, u.awaitStatus(id, "success").getInteger("exit_code"));
-      Await.until("submissions accepted again", Duration.ofSeconds(10), () -> u.post("/api/jobs/train", new JsonObject()
-          .put("dataset_id", "demo").put("gene_size", 64).put("output_dim", 4).put("epochs", 4)).status() == 200);
+      String again = Await.until("submissions accepted again", Duration.ofSeconds(10), () -> u.post("/api/jobs/train", quick()),
+          r -> r.status() == 200).json().getJsonObject("job").getString("job_id");
+      assertEquals("success", u.awaitStatus(again, "success").getString("status"));
     } finally {
       if (mounted) {
         new ProcessBuilder("umount", "-l", data.toString()).inheritIO().start().waitFor();
       }
+      new ProcessBuilder("rm", "-rf", "--", data.toString()).inheritIO().start().waitFor();
     }
+  }
+
+  /** A submission whose program (restart_job.sh, epochs < 10) exits at once: no process outlives the test. */
+  private static JsonObject quick() {
+    return new JsonObject().put("dataset_id", "demo").put("gene_size", 64).put("output_dim", 4).put("epochs", 4);
   }
 
   /** A 16 MiB tmpfs over {@code dir}; false where this process may not mount (then the fallback runs). */
