@@ -232,11 +232,20 @@ final class LogFollowing {
       }
       return;
     }
-    if (now - f.persistedAt >= settings.persistMs() && !LogFollower.sameShown(f.latest, f.persisted)) {
-      f.persisted = f.latest;
-      f.persistedAt = now;
+    if (!f.persisting && now - f.persistedAt >= settings.persistMs() && !LogFollower.sameShown(f.latest, f.persisted)) {
+      Progress before = f.persisted;
       Progress p = f.latest;
-      jobs.updateProgress(f.jobId, p.stage(), p.progress(), p.etaSeconds(), p.lastLog());
+      f.persisted = p;
+      f.persistedAt = now;
+      // One write at a time per job, so they land in order; one that failed (PostgreSQL unreachable)
+      // is tried again on a later round (the safety poll makes one every second), with the newest value.
+      f.persisting = true;
+      jobs.updateProgress(f.jobId, p.stage(), p.progress(), p.etaSeconds(), p.lastLog()).onComplete(ar -> {
+        f.persisting = false;
+        if (ar.failed() && f.persisted == p) {
+          f.persisted = before;
+        }
+      });
     }
   }
 

@@ -44,13 +44,13 @@ class DatabaseOutageTest {
     ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
     List<Long> postgres = List.of();
     List<Thread> load = new ArrayList<>();
+    Map<String, Path> dirs = new HashMap<>();
     try {
       Api admin = new Api(server.baseUrl()).login("admin", TestServer.ADMIN_PASSWORD);
       admin.post("/api/users", new JsonObject().put("username", "dbo").put("password", "dbo-pass-1")
           .put("schedule_mode", "parallel")).expect(200);
       Api u = new Api(server.baseUrl()).login("dbo", "dbo-pass-1");
       Map<String, Integer> exits = new HashMap<>();
-      Map<String, Path> dirs = new HashMap<>();
       for (int i = 0; i < JOBS; i++) {
         JsonObject job = u.train(new JsonObject().put("epochs", 10 + i));
         exits.put(job.getString("job_id"), (10 + i) % 4);
@@ -149,6 +149,7 @@ class DatabaseOutageTest {
     } finally {
       loading.set(false);
       signal("CONT", postgres);
+      RestartTest.release(dirs.values());
       server.stop();
       // The server's own account of the outage, for when this test fails.
       Files.copy(tmp.resolve("server.out"), Path.of("target/database-outage-server.out"),

@@ -82,6 +82,10 @@ class RestartTest {
         queued.add(submit(u, 4, dirs));
       }
       assertEquals(QUEUED, u.get("/api/jobs/counts").expect(200).json().getInteger("queued"), "every slot is taken");
+    } catch (RuntimeException | Error e) {
+      first.kill();
+      release(dirs.values());
+      throw e;
     } finally {
       first.kill();
     }
@@ -141,6 +145,29 @@ class RestartTest {
       assertEquals(Set.of(), twice, "jobs started more than once");
     } finally {
       second.stop();
+      release(dirs.values());
+    }
+  }
+
+  /**
+   * Lets every job of the test end, also when it failed half-way: jobs outlive servers by design, so
+   * a test that stops its server must not leave their programs waiting for a `go` that never comes.
+   */
+  static void release(java.util.Collection<Path> dirs) {
+    for (Path dir : dirs) {
+      try {
+        if (Files.isDirectory(dir) && !Files.exists(dir.resolve("go"))) {
+          Files.createFile(dir.resolve("go"));
+        }
+        if (Files.exists(dir.resolve("leader.pid"))) {
+          long leader = Long.parseLong(Files.readString(dir.resolve("leader.pid")).trim());
+          if (!ProcessGroup.isEmpty(leader)) {
+            ProcessGroup.signal(leader, "KILL");
+          }
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        System.out.println("could not release the job in " + dir + ": " + e);
+      }
     }
   }
 
