@@ -142,7 +142,10 @@ public final class HttpVerticle extends VerticleBase {
     Future<JsonObject> poller = vertx.eventBus().<JsonObject>request(io.trainyard.providers.ProvidersApi.POLLER_STATUS,
             null, new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2000).setLocalOnly(true))
         .map(m -> m.body()).otherwise((JsonObject) null);
-    services.databaseCheck().get()
+    // While the probe finds PostgreSQL unreachable, health says so at once instead of waiting on it.
+    Future<?> check = services.databaseReachable().getAsBoolean() ? services.databaseCheck().get()
+        : Future.failedFuture("database unreachable");
+    check
         .map("ok").otherwise("down")
         .compose(db -> poller.map(db))
         .onSuccess(db -> ctx.response().setStatusCode("ok".equals(db) ? 200 : 503).putHeader("Content-Type", "application/json")

@@ -116,6 +116,9 @@ class DatabaseOutageTest {
         Await.until("a recorded exit in " + dir, Duration.ofSeconds(15), () -> Files.exists(dir.resolve(Keeper.STATUS_FILE)));
       }
       Await.until("503s while PostgreSQL is frozen", Duration.ofSeconds(15), () -> statuses.getOrDefault(503, 0) > 0);
+      Api.Res health = new Api(server.baseUrl()).get("/api/health");
+      assertEquals(503, health.status(), health.body());
+      assertEquals("down", health.json().getString("db"), "health reports the outage at once, without waiting on it");
       long left = FREEZE.toNanos() - (System.nanoTime() - frozenAt);
       if (left > 0) {
         Thread.sleep(left / 1_000_000); // the fault lasts its 20 s
