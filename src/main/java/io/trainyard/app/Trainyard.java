@@ -19,6 +19,7 @@ import io.trainyard.jobs.Artifacts;
 import io.trainyard.jobs.BulkActions;
 import io.trainyard.jobs.JobLedger;
 import io.trainyard.jobs.JobService;
+import io.trainyard.jobs.StorageCheck;
 import io.trainyard.jobs.Submissions;
 import io.trainyard.jobs.Templates;
 import io.trainyard.metrics.JobMetrics;
@@ -36,6 +37,7 @@ import io.trainyard.logs.FollowSettings;
 import io.trainyard.logs.LogTailVerticle;
 import io.trainyard.scheduler.SchedulerVerticle;
 import io.trainyard.store.Database;
+import io.trainyard.supervisor.Keeper;
 import io.trainyard.supervisor.Launcher;
 import io.trainyard.supervisor.SupervisorVerticle;
 import io.vertx.core.Future;
@@ -97,7 +99,7 @@ public final class Trainyard {
         DemoData.writeDemo(datasets.path("demo"));
       }
       return new Prepared(nodeId(conf, dataDir), SecretBox.at(dataDir.resolve("notifications.key")),
-          Inventory.from(AppConfig.section(conf, "node"), GpuDetection::nvidiaSmi));
+          Inventory.from(AppConfig.section(conf, "node"), GpuDetection::nvidiaSmi), Keeper.install(dataDir));
     }, false);
     return prepared.compose(ready -> Database.open(vertx, AppConfig.section(conf, "db"), dataDir).compose(db -> {
       String nodeId = ready.nodeId();
@@ -116,11 +118,12 @@ public final class Trainyard {
       ModelRepository models = new ModelRepository(db.pool());
       ResultRepository results = new ResultRepository(db.pool());
       Submissions submissions = new Submissions(vertx, jobRepo, ledger, models, datasets, paths,
-          jobsConf.getInteger("default_epochs", 10), new Execution(AppConfig.section(conf, "jobs.types"), ready.inventory()));
+          jobsConf.getInteger("default_epochs", 10), new Execution(AppConfig.section(conf, "jobs.types"), ready.inventory()),
+          new StorageCheck(vertx, paths.artifacts().resolve("jobs"), jobsConf.getLong("min_free_mb", 64L) << 20));
       JobService jobs = new JobService(vertx, jobRepo, ledger, submissions, paths,
           new JobControlClient(vertx.eventBus()), nodeId);
       Launcher launcher = new Launcher(AppConfig.section(conf, "jobs.types"), paths.datasets(),
-          jobsConf.getLong("demo_step_ms", 250L));
+          jobsConf.getLong("demo_step_ms", 250L), ready.keeper());
       long graceMs = AppConfig.section(conf, "supervisor").getLong("cancel_grace_seconds", 10L) * 1000;
       JsonObject logsConf = AppConfig.section(conf, "logs");
       JsonObject polling = AppConfig.section(conf, "background.job_status_polling");
@@ -131,18 +134,19 @@ public final class Trainyard {
       HttpVerticle.Services services = new HttpVerticle.Services(auth, jobs, new LogService(vertx, jobs, nodeId),
           new Artifacts(vertx, datasets, models, results), new BulkActions(jobs, db.pool()),
           new Templates(db.pool(), submissions), new Analytics(db.pool()),
-          () -> db.pool().query("SELECT 1").execute(), notifications.service());
+          () -> db.pool().query("SELECT 1").execute(), db.reachability()::reachable, notifications.service());
       JsonObject httpConf = AppConfig.section(conf, "http").copy()
           .put("metrics_token", AppConfig.section(conf, "metrics").getString("token", ""));
       HttpVerticle http = new HttpVerticle(httpConf, AppConfig.section(conf, "sse"), services,
           registry, ttlHours * 3600);
-      // Order matters: the supervisor reconciles this node's jobs before the scheduler may start any,
+      // Order matters: the log follower listens before the supervisor re-adopts jobs (and follows their
+      // logs again), the supervisor reconciles this node's jobs before the scheduler may start any,
       // and HTTP opens last, when every service it asks is listening.
       return auth.bootstrapAdmin(authConf.getString("admin_password", ""))
-          .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, launcher, nodeId,
-              graceMs, AppConfig.section(conf, "supervisor").getLong("sweep_ms", 5000L))))
           .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(),
               logsConf.getInteger("tail_chars", 20_000), jobRepo, FollowSettings.from(logsConf))))
+          .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, launcher, nodeId,
+              graceMs, AppConfig.section(conf, "supervisor").getLong("sweep_ms", 5000L))))
           .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, ledger, nodeId,
               AppConfig.section(conf, "scheduler").getLong("tick_ms", 2000L), metrics::schedulerPass)))
           .compose(v -> vertx.deployVerticle(new ProvidersVerticle(cloud, polling, nodeId)))
@@ -164,7 +168,7 @@ public final class Trainyard {
   }
 
   /** What start-up reads or makes in the data directory before storage opens. */
-  private record Prepared(String nodeId, SecretBox box, Inventory inventory) {
+  private record Prepared(String nodeId, SecretBox box, Inventory inventory, Keeper keeper) {
   }
 
   /** Configured id, or one generated once and kept in the data dir so a restart is the same node. */

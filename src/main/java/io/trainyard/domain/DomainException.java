@@ -21,7 +21,9 @@ public final class DomainException extends RuntimeException {
     /** A neighbour we depend on (a cloud provider) refused. */
     UPSTREAM(502),
     /** Something we depend on cannot be reached now; try again later. */
-    UNAVAILABLE(503);
+    UNAVAILABLE(503),
+    /** The data directory is full or cannot be written: nothing new can be stored. */
+    INSUFFICIENT_STORAGE(507);
 
     public final int code;
 

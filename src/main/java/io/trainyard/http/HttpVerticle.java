@@ -34,7 +34,7 @@ public final class HttpVerticle extends VerticleBase {
   /** The domain services the routes call, built by the composition root. */
   public record Services(AuthService auth, JobService jobs, LogService logs, Artifacts artifacts, BulkActions bulk,
                          Templates templates, Analytics analytics, Supplier<Future<?>> databaseCheck,
-                         Notifications notifications) {
+                         java.util.function.BooleanSupplier databaseReachable, Notifications notifications) {
   }
 
   private final JsonObject http;
@@ -80,6 +80,7 @@ public final class HttpVerticle extends VerticleBase {
               + " frame-ancestors 'none'; form-action 'self'");
       ctx.next();
     });
+    router.route("/api/*").handler(new OutageGate(services.databaseReachable()));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.getLong("body_limit_bytes", 1_048_576L)));
     router.get("/api/health").handler(this::health);
     OpenApiRoutes openApi = new OpenApiRoutes(vertx);
@@ -149,7 +150,10 @@ public final class HttpVerticle extends VerticleBase {
     Future<JsonObject> poller = vertx.eventBus().<JsonObject>request(io.trainyard.providers.ProvidersApi.POLLER_STATUS,
             null, new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2000).setLocalOnly(true))
         .map(m -> m.body()).otherwise((JsonObject) null);
-    services.databaseCheck().get()
+    // While the probe finds PostgreSQL unreachable, health says so at once instead of waiting on it.
+    Future<?> check = services.databaseReachable().getAsBoolean() ? services.databaseCheck().get()
+        : Future.failedFuture("database unreachable");
+    check
         .map("ok").otherwise("down")
         .compose(db -> poller.map(db))
         .onSuccess(db -> ctx.response().setStatusCode("ok".equals(db) ? 200 : 503).putHeader("Content-Type", "application/json")

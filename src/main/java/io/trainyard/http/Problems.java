@@ -15,6 +15,9 @@ import java.util.logging.Logger;
 public final class Problems {
   private static final Logger LOG = Logger.getLogger(Problems.class.getName());
 
+  /** Seconds a client is asked to wait after a 503. */
+  static final String RETRY_AFTER_SECONDS = "5";
+
   private Problems() {
   }
 
@@ -49,6 +52,13 @@ public final class Problems {
       // A character PostgreSQL cannot store reached a query: the request was bad, nothing was written.
       status = 400;
       detail = "The request contains characters that cannot be stored";
+    } else if (err instanceof io.vertx.pgclient.PgException pg && "53100".equals(pg.getSqlState())) {
+      status = 507;
+      detail = "The database's disk is full; nothing was changed";
+    } else if (io.trainyard.store.Outage.is(err)) {
+      // PostgreSQL went away under this request: a passing condition, not a fault of the request.
+      status = 503;
+      detail = OutageGate.DETAIL;
     } else if (err != null) {
       status = 500;
     }
@@ -80,6 +90,10 @@ public final class Problems {
     }
     if (status == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"trainyard\"");
+    }
+    if (status == 503 && ctx.response().headers().get("Retry-After") == null) {
+      // Every 503 is a passing condition (the database, a provider, a conflict): say when to ask again.
+      ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
     ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "application/problem+json")

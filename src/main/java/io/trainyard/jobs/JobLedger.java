@@ -237,9 +237,33 @@ public final class JobLedger {
     return one(LedgerSql.REQUEST_CANCEL, Tuple.of(jobId), false);
   }
 
-  /** Flags every queued job of an owner ({@code owner} null = all) so no scheduler claims it (a flush). */
-  public Future<Void> holdQueued(Long owner) {
-    return pool.preparedQuery(LedgerSql.HOLD_QUEUED).execute(Tuple.of(owner)).mapEmpty();
+  /**
+   * Flags every queued job of an owner ({@code owner} null = all) so no scheduler claims it (a flush);
+   * answers the ids it flagged, for {@link #releaseHeld}.
+   */
+  public Future<List<String>> holdQueued(Long owner) {
+    return pool.preparedQuery(LedgerSql.HOLD_QUEUED).execute(Tuple.of(owner)).map(rows -> {
+      List<String> ids = new ArrayList<>();
+      rows.forEach(r -> ids.add(r.getString(0)));
+      return ids;
+    });
+  }
+
+  /**
+   * Gives the held jobs a flush did not delete back to the scheduler, exactly as they were (a flush
+   * that stopped half-way must not leave queued jobs flagged to be canceled, which no claim takes).
+   */
+  public Future<Void> releaseHeld(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(LedgerSql.RELEASE_HELD).execute(Tuple.of((Object) ids.toArray(new String[0])))
+        .map(rows -> {
+          if (rows.rowCount() > 0) {
+            wake.run();
+          }
+          return null;
+        });
   }
 
   /** Marks an active job (a sweep parent, a cloud job) as canceled-by-request while it winds down. */

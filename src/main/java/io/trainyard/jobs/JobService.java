@@ -14,6 +14,7 @@ import java.util.List;
  * of the {@link JobLedger}; process and cloud work of whoever runs the job, through {@link JobControl}.
  */
 public final class JobService {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(JobService.class.getName());
   private final JobRepository jobs;
   private final JobLedger ledger;
   private final Submissions submissions;
@@ -148,22 +149,31 @@ public final class JobService {
 
   /**
    * Deletes the caller's active jobs (scope=active) or all their jobs (scope=all). Live processes
-   * are killed first when {@code force}, else listed in skipped_running_jobs and kept.
+   * are killed first when {@code force}, else listed in skipped_running_jobs and kept. A cloud job its
+   * provider would not cancel is kept as it was and listed there too. Every job the answer does not
+   * count as deleted is left exactly as it was, also when the flush fails half-way.
    */
   public Future<JsonObject> flush(User user, String scope, boolean purge, boolean force) {
     boolean all = "all".equals(scope);
     // Killing running jobs frees slots while the flush goes on; holding the queued ones first keeps the
-    // scheduler from starting a job this flush then deletes (claims skip cancel_requested jobs).
-    return ledger.holdQueued(scope(user)).compose(x -> jobs.forFlush(scope(user), all)).compose(list -> {
+    // scheduler from starting a job this flush then deletes (claims skip cancel_requested jobs). The
+    // hold is released on every way out, for the held jobs that were not deleted.
+    return ledger.holdQueued(scope(user)).compose(held -> jobs.forFlush(scope(user), all).compose(list -> {
       JsonObject out = new JsonObject().put("scope", all ? "all" : "active").put("deleted_jobs", 0)
           .put("removed_models", 0).put("removed_results", 0).put("skipped_running_jobs", new JsonArray());
       Future<Void> chain = Future.succeededFuture();
       for (Job job : list) {
         chain = chain.compose(x -> flushOne(job, purge, force, out));
       }
+      return chain.map(out);
+    }).transform(done -> ledger.releaseHeld(held).<JsonObject>transform(released -> {
+      if (released.failed()) {
+        LOG.log(java.util.logging.Level.WARNING, "releasing the queued jobs a flush held failed", released.cause());
+      }
       // Killed jobs were deleted rather than finished, so no transition woke the scheduler for their slots.
-      return chain.map(out).onSuccess(x -> ledger.slotsFreed());
-    });
+      ledger.slotsFreed();
+      return done.succeeded() ? Future.succeededFuture(done.result()) : Future.failedFuture(done.cause());
+    })));
   }
 
   private Future<Void> flushOne(Job job, boolean purge, boolean force, JsonObject out) {
@@ -171,8 +181,12 @@ public final class JobService {
     Future<Boolean> stopped = Future.succeededFuture(true);
     if (job.status().isActive() && !job.isLocal()) {
       // A cloud job is canceled at its provider first, so it does not keep running (and billing) there.
-      stopped = force ? cancelCloud(job.id()).map(true)
-          : Future.succeededFuture(false).onSuccess(x -> skipped.add(job.id()));
+      stopped = force ? cancelCloud(job.id()).map(true).recover(err -> {
+        // The provider would not cancel it (or could not be reached): the job stays as it was, listed.
+        LOG.warning("flush keeps cloud job " + job.id() + ": its provider did not cancel it (" + err.getMessage() + ")");
+        skipped.add(job.id());
+        return Future.succeededFuture(false);
+      }) : Future.succeededFuture(false).onSuccess(x -> skipped.add(job.id()));
     } else if (job.status() == JobStatus.RUNNING && !job.isSweep()) {
       stopped = settleIfStale(job).compose(j -> {
         if (j.status() != JobStatus.RUNNING) {

@@ -291,7 +291,12 @@ final class LedgerSql {
 
   static final String HOLD_QUEUED = """
       UPDATE jobs SET cancel_requested = true
-      WHERE status = 'queued' AND NOT cancel_requested AND ($1::bigint IS NULL OR owner_user_id = $1)""";
+      WHERE status = 'queued' AND NOT cancel_requested AND ($1::bigint IS NULL OR owner_user_id = $1) RETURNING job_id""";
+
+  /** Undoes {@link #HOLD_QUEUED} for the held jobs a flush did not delete; they wait for the scheduler again. */
+  static final String RELEASE_HELD = """
+      UPDATE jobs SET cancel_requested = false
+      WHERE job_id = ANY($1) AND status = 'queued' AND cancel_requested""";
 
   static final String FLAG_CANCEL = """
       UPDATE jobs SET cancel_requested = true, updated_at = clock_timestamp()

@@ -35,7 +35,8 @@ public final class Submissions {
   private final Execution execution;
 
   public Submissions(Vertx vertx, JobRepository jobs, JobLedger ledger, ModelRepository models, DatasetCatalog datasets,
-                     JobPaths paths, int defaultEpochs, Execution execution) {
+                     JobPaths paths, int defaultEpochs, Execution execution, StorageCheck storage) {
+    this.storage = storage;
     this.vertx = vertx;
     this.ledger = ledger;
     this.references = new References(vertx, jobs, models, datasets, paths);
@@ -43,6 +44,8 @@ public final class Submissions {
     this.defaultEpochs = defaultEpochs;
     this.execution = execution;
   }
+
+  private final StorageCheck storage;
 
   /** A validated submission: type, normalized params, priority, dependency, sweep axes. */
   public record Plan(JobType type, JsonObject params, int priority, String dependsOn, Map<String, List<Object>> sweep) {
@@ -281,7 +284,7 @@ public final class Submissions {
    * parent directory's lock (1,000 directories took 30-150 ms, longer than the insert).
    */
   private Future<List<Job>> insert(List<JobLedger.NewJob> batch) {
-    return ledger.queue(batch);
+    return storage.ready().compose(room -> ledger.queue(batch));
   }
 
   /** A new job with the same type, params and priority (not depends_on), owned by the caller. */

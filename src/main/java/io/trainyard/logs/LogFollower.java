@@ -36,6 +36,8 @@ final class LogFollower {
   /** The newest progress parsed, published or not (it carries the current ETA). */
   Progress latest = Progress.EMPTY;
   long persistedAt;
+  /** A progress write is in flight. */
+  boolean persisting;
   /** A change was seen (or may have been missed) since the last read began. */
   boolean dirty;
   /** The last read stopped at {@link #MAX_EVENT_BYTES} with more written after it. */

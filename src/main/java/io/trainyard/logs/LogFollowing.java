@@ -64,12 +64,16 @@ final class LogFollowing {
     }
   }
 
-  /** Starts following a job's log (once: a second watch of a followed job keeps its offset). */
-  void follow(String jobId, long owner, Path log, long startedAtMillis) {
+  /**
+   * Starts following a job's log from byte {@code fromOffset} (0 for a new job; a job re-adopted after
+   * a restart, from where its log stood). Once: a second watch of a followed job keeps its offset.
+   */
+  void follow(String jobId, long owner, Path log, long startedAtMillis, long fromOffset) {
     if (closed || followed.containsKey(jobId)) {
       return;
     }
     LogFollower f = new LogFollower(jobId, owner, log, startedAtMillis);
+    f.offset = fromOffset;
     followed.put(jobId, f);
     if (safetyTimer < 0) {
       safetyTimer = vertx.setPeriodic(settings.safetyPollMs(), t -> {
@@ -229,11 +233,20 @@ final class LogFollowing {
       }
       return;
     }
-    if (now - f.persistedAt >= settings.persistMs() && !LogFollower.sameShown(f.latest, f.persisted)) {
-      f.persisted = f.latest;
-      f.persistedAt = now;
+    if (!f.persisting && now - f.persistedAt >= settings.persistMs() && !LogFollower.sameShown(f.latest, f.persisted)) {
+      Progress before = f.persisted;
       Progress p = f.latest;
-      jobs.updateProgress(f.jobId, p.stage(), p.progress(), p.etaSeconds(), p.lastLog());
+      f.persisted = p;
+      f.persistedAt = now;
+      // One write at a time per job, so they land in order; one that failed (PostgreSQL unreachable)
+      // is tried again on a later round (the safety poll makes one every second), with the newest value.
+      f.persisting = true;
+      jobs.updateProgress(f.jobId, p.stage(), p.progress(), p.etaSeconds(), p.lastLog()).onComplete(ar -> {
+        f.persisting = false;
+        if (ar.failed() && f.persisted == p) {
+          f.persisted = before;
+        }
+      });
     }
   }
 

@@ -59,7 +59,7 @@ public final class LogTailVerticle extends VerticleBase {
     }
     String started = b.getString("started_at");
     long startedAt = started == null ? System.currentTimeMillis() : Instant.parse(started).toEpochMilli();
-    following.follow(b.getString("job_id"), b.getLong("owner_user_id"), log, startedAt);
+    following.follow(b.getString("job_id"), b.getLong("owner_user_id"), log, startedAt, b.getLong("from_offset", 0L));
   }
 
   private void unwatch(Message<JsonObject> msg) {

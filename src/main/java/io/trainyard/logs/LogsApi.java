@@ -24,7 +24,8 @@ public final class LogsApi {
    * event, at most {@link LogFollower#MAX_EVENT_BYTES} an event),
    * parsed progress as {@code job_progress} (and written to the job, throttled), and the metric points of
    * the appended lines as {@code job_metrics} {@code {job_id, series: {name: [[step, value], ...]}}} on
-   * {@code jobs.log.<id>} and the owner's addresses.
+   * {@code jobs.log.<id>} and the owner's addresses. An optional {@code from_offset} (a job re-adopted
+   * after a restart) starts following there instead of at 0.
    */
   public static String watch(String nodeId) {
     return "logs." + nodeId + ".watch";

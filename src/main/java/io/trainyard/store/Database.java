@@ -17,14 +17,23 @@ public final class Database {
 
   private final Pool pool;
   private final EmbeddedDatabase embedded;
+  private final Pool probePool;
+  private final Reachability reachability;
 
-  private Database(Pool pool, EmbeddedDatabase embedded) {
+  private Database(Vertx vertx, Pool pool, EmbeddedDatabase embedded, Pool probePool) {
     this.pool = pool;
     this.embedded = embedded;
+    this.probePool = probePool;
+    this.reachability = new Reachability(vertx, probePool, 1000, 3000);
   }
 
   public Pool pool() {
     return pool;
+  }
+
+  /** Whether PostgreSQL answers right now (see {@link Reachability}). */
+  public Reachability reachability() {
+    return reachability;
   }
 
   /** Starts the embedded PostgreSQL when {@code db.url} is empty, connects, and migrates. */
@@ -51,7 +60,10 @@ public final class Database {
           .connectingTo(connect)
           .using(vertx)
           .build();
-      Database db = new Database(pool, emb);
+      // One connection of its own for the reachability probe; a dead one is replaced on the next probe.
+      Pool probe = PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setShared(false).setName("trainyard-reachability"))
+          .connectingTo(new PgConnectOptions(connect)).using(vertx).build();
+      Database db = new Database(vertx, pool, emb, probe);
       return Migrations.run(pool)
           .onSuccess(n -> {
             if (n > 0) {
@@ -64,7 +76,8 @@ public final class Database {
   }
 
   public Future<Void> close(Vertx vertx) {
-    return pool.close().transform(x -> embedded == null
+    reachability.close();
+    return probePool.close().transform(x -> pool.close()).transform(x -> embedded == null
         ? Future.succeededFuture()
         : vertx.executeBlocking(() -> {
           embedded.close();

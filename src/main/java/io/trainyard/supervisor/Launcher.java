@@ -23,11 +23,17 @@ public final class Launcher {
   private final JsonObject types;
   private final Path datasets;
   private final long demoStepMs;
+  private final Keeper keeper;
 
-  public Launcher(JsonObject types, Path datasets, long demoStepMs) {
+  public Launcher(JsonObject types, Path datasets, long demoStepMs, Keeper keeper) {
     this.types = types;
     this.datasets = datasets;
     this.demoStepMs = demoStepMs;
+    this.keeper = keeper;
+  }
+
+  /** A started job: its keeper (the server's direct child) and its program, the leader of the job's process group. */
+  public record Launched(Process keeper, long pid) {
   }
 
   /** The argument list for a job type, placeholders filled; fails for a type without a command. */
@@ -40,7 +46,6 @@ public final class Launcher {
     String java = ProcessHandle.current().info().command().orElse("java");
     String cp = absoluteClassPath(System.getProperty("java.class.path"));
     List<String> out = new ArrayList<>();
-    out.add("setsid"); // new session: the job's pid is its process group id
     for (Object arg : cmd) {
       out.add(String.valueOf(arg).replace("{java}", java).replace("{classpath}", cp));
     }
@@ -65,17 +70,23 @@ public final class Launcher {
     return out.toString();
   }
 
-  /** Spawns the job's program with its output appended to the job's log. Blocking. */
-  public Process launch(Job job) throws IOException {
+  /**
+   * Spawns the job's program under its keeper, in a new session (so the program's pid is its process
+   * group id), with its output appended to the job's log. Blocking.
+   */
+  public Launched launch(Job job) throws IOException {
     String jobId = job.id();
     Path dir = Path.of(job.artifactsDir());
     Files.createDirectories(dir);
     JsonObject params = job.paramsOrEmpty();
-    ProcessBuilder pb = new ProcessBuilder(command(job.type().wire()))
+    // A status left by an earlier run in this directory must not pass for this run's.
+    Files.deleteIfExists(dir.resolve(Keeper.STATUS_FILE));
+    // The keeper's stdout is a pipe (it names the program's pid there); its stderr, which the program
+    // writes to, is the log.
+    ProcessBuilder pb = new ProcessBuilder(keeper.wrap(dir, command(job.type().wire())))
         .directory(dir.toFile())
-        .redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(job.logPath())));
+        .redirectError(ProcessBuilder.Redirect.appendTo(new File(job.logPath())));
     Map<String, String> env = pb.environment();
     Map<String, String> own = Map.copyOf(env);
     env.clear();
@@ -106,6 +117,12 @@ public final class Launcher {
     if (model != null) {
       env.put("TRAINYARD_MODEL_PATH", model);
     }
-    return pb.start();
+    Process started = pb.start();
+    try {
+      return new Launched(started, Keeper.programPid(started));
+    } catch (IOException e) {
+      started.destroyForcibly();
+      throw e;
+    }
   }
 }

@@ -74,6 +74,26 @@ public final class ProcessGroup {
   }
 
   /**
+   * Waits (briefly: a fork and an exec) until {@code pid} leads its own process group, or is gone.
+   * A job's pid is reported by its keeper right after the fork, before the child's setsid(); a group
+   * signal sent in between would find no group and be lost. Blocking; true when it leads its group.
+   */
+  public static boolean awaitLeader(long pid, long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    while (System.nanoTime() < deadline) {
+      String[] f = stat(pid);
+      if (f == null || f.length < 3 || "Z".equals(f[0]) || "X".equals(f[0])) {
+        return false; // gone already (a program that ends at once): nothing left to signal
+      }
+      if (Long.parseLong(f[2]) == pid) {
+        return true;
+      }
+      Thread.sleep(0, 200_000);
+    }
+    return false;
+  }
+
+  /**
    * The process group from the bytes of a stat file, or -1 for a zombie, a dead process or an
    * unreadable line. Fields after the command name (which may hold spaces and ')'): state, ppid, pgrp.
    */

@@ -31,7 +31,10 @@ public final class SupervisorApi {
     return "supervisor." + nodeId + ".kill";
   }
 
-  /** If the job is running here but its process is gone (or its pid was reused), settle it canceled. */
+  /**
+   * A job running here that no process of ours backs: re-adopted if its program lives, recorded with
+   * its keeper's exit status if it ended, else (gone, or its pid reused, with no status) settled canceled.
+   */
   public static String settle(String nodeId) {
     return "supervisor." + nodeId + ".settle";
   }

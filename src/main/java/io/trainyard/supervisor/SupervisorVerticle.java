@@ -19,14 +19,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.nio.file.Path;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The OS processes of this node. Each job runs in its own session (setsid), so its process group id
- * equals its pid and one signal reaches every descendant. A job keeps its slot (status running) until
- * its direct child has exited and no member of its group is left. What happens to the job's status
- * is asked of the {@link JobLedger}; this verticle owns only the processes.
+ * The OS processes of this node. Each job's program runs under a {@link Keeper} in a session of its
+ * own (setsid), so its process group id equals its pid and one signal reaches every descendant; the
+ * keeper, outside that group, records the program's exit status in the job's directory. A job keeps
+ * its slot (status running) until its program has exited and no member of its group is left. What
+ * happens to the job's status is asked of the {@link JobLedger}; this verticle owns only the processes.
+ *
+ * <p>Jobs outlive the server: a restarted node re-adopts the running jobs whose programs still live
+ * (pid plus start time), follows their logs again and records their real outcome from the keeper's
+ * status file; a job that ended while no server ran is recorded from that file at start-up. Only a
+ * job whose program is gone with no recorded status is settled without one.
  */
 public final class SupervisorVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(SupervisorVerticle.class.getName());
@@ -41,6 +48,13 @@ public final class SupervisorVerticle extends VerticleBase {
   private final long sweepMs;
   private long sweepTimer = -1;
   private boolean sweeping;
+  /** How often re-adopted jobs (not our children: no exit notification) are checked. */
+  private static final long ADOPTED_POLL_MS = 250;
+  /** A re-adopted program gone this long without a status file has a dead keeper: settle it without one. */
+  private static final long NO_STATUS_GRACE_NS = 2_000_000_000L;
+  private long adoptedTimer = -1;
+  private boolean pollingAdopted;
+  private boolean stopped;
   private final Map<String, Tracked> tracked = new HashMap<>();
   private final Set<String> starting = new HashSet<>();
 
@@ -48,13 +62,24 @@ public final class SupervisorVerticle extends VerticleBase {
   private static final class Tracked {
     final Job job;
     final long pid;
+    /** Start time of the program, for a re-adopted job (whose exit is seen by polling); null for our own children. */
+    final Long adoptedTicks;
     boolean canceling;
+    /** Its exit is being recorded. */
+    boolean ending;
+    /** A re-adopted program first seen gone without a status file (System.nanoTime), or 0. */
+    long goneSince;
     long killTimer = -1;
     final List<Promise<Void>> exitWaiters = new java.util.ArrayList<>();
 
-    Tracked(Job job, long pid) {
+    Tracked(Job job, long pid, Long adoptedTicks) {
       this.job = job;
       this.pid = pid;
+      this.adoptedTicks = adoptedTicks;
+    }
+
+    boolean adopted() {
+      return adoptedTicks != null;
     }
   }
 
@@ -109,17 +134,19 @@ public final class SupervisorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(adoptedTimer);
     // Processes outlive a stopping server on purpose; the next start reconciles them.
     return Future.succeededFuture();
   }
 
   /**
-   * Start-up reconciliation: a running job of this node whose process is gone, or whose pid now
-   * names another process, is settled canceled. A job process that is still alive cannot be waited
-   * on by this new server (it is not our child, so its exit code is lost); its tree is stopped and
-   * the job canceled, which keeps slot accounting exact. A job claimed but not spawned is settled
-   * too: its start message went with the previous server.
+   * Start-up reconciliation of this node's running jobs: one whose program still lives is re-adopted;
+   * one whose program ended while no server ran is recorded with the status its keeper wrote; one
+   * whose program is gone (or whose pid now names another process) with no status recorded is settled
+   * canceled, saying so. A job claimed but not spawned is settled too: its start message went with
+   * the previous server.
    */
   private Future<Void> reconcile() {
     return settleUnsupervised(true);
@@ -147,21 +174,19 @@ public final class SupervisorVerticle extends VerticleBase {
       }
       Job job = found.get();
       return vertx.executeBlocking(() -> {
-            Process proc = launcher.launch(job);
-            return new Spawned(proc, ProcessGroup.startTicks(proc.pid()).orElse(-1L));
+            Launcher.Launched launched = launcher.launch(job);
+            return new Spawned(launched.keeper(), launched.pid(), ProcessGroup.startTicks(launched.pid()).orElse(-1L));
           }, false)
           .compose(spawned -> {
-            Process proc = spawned.process();
-            Tracked t = new Tracked(job, proc.pid());
+            Tracked t = new Tracked(job, spawned.pid(), null);
             tracked.put(jobId, t);
             var ctx = vertx.getOrCreateContext();
-            proc.onExit().whenComplete((p, err) -> ctx.runOnContext(x -> onExit(t, p.exitValue())));
-            // Sent before anything else can happen to the job, so the follower's unwatch (on exit) can
-            // never overtake its watch: bus messages between two verticles keep their order.
-            vertx.eventBus().send(LogsApi.watch(nodeId), new JsonObject().put("job_id", jobId)
-                .put("owner_user_id", job.ownerId()).put("log_path", job.logPath())
-                .put("started_at", Times.iso(job.startedAt())));
-            return ledger.spawned(jobId, proc.pid(), spawned.startTicks()).map(cancel -> {
+            // The keeper is our child and ends right after the program, with the program's status.
+            spawned.keeper().onExit().whenComplete((p, err) -> ctx.runOnContext(x -> onExit(t, p.exitValue())));
+            watchLog(job, null);
+            // Kept until PostgreSQL takes it: a job whose pid is not recorded cannot be re-adopted.
+            return untilWritten("the pid of job " + jobId, () -> ledger.spawned(jobId, spawned.pid(), spawned.startTicks()))
+                .map(cancel -> {
               if (cancel.isEmpty() || cancel.get()) {
                 beginStop(t, false); // canceled or deleted while it was being spawned
               }
@@ -177,8 +202,47 @@ public final class SupervisorVerticle extends VerticleBase {
     });
   }
 
-  /** A spawned process with its start time (which tells it from a later process reusing its pid). */
-  private record Spawned(Process process, long startTicks) {
+  /** A spawned program (under its keeper) with its start time (which tells it from a later process reusing its pid). */
+  private record Spawned(Process keeper, long pid, long startTicks) {
+  }
+
+  /**
+   * Follows the job's log. Sent before anything else can happen to the job, so the follower's unwatch
+   * (on exit) can never overtake its watch: bus messages between two verticles keep their order.
+   * {@code fromOffset}: where a re-adopted job's log is followed from (what was written before went
+   * out, or is read over REST); null for a new job (from the start).
+   */
+  private void watchLog(Job job, Long fromOffset) {
+    JsonObject body = new JsonObject().put("job_id", job.id()).put("owner_user_id", job.ownerId())
+        .put("log_path", job.logPath()).put("started_at", Times.iso(job.startedAt()));
+    if (fromOffset != null) {
+      body.put("from_offset", fromOffset);
+    }
+    vertx.eventBus().send(LogsApi.watch(nodeId), body);
+  }
+
+  /**
+   * Runs a write the job's state depends on, again and again with backoff (0.2 s doubling to 5 s)
+   * while PostgreSQL cannot be reached, so a process that started or ended during an outage is
+   * recorded when it returns; the writes of one job stay in order because each waits for the one
+   * before. Any other failure is answered at once.
+   */
+  private <T> Future<T> untilWritten(String what, java.util.function.Supplier<Future<T>> write) {
+    return retry(what, write, 200);
+  }
+
+  private <T> Future<T> retry(String what, java.util.function.Supplier<Future<T>> write, long delayMs) {
+    return write.get().recover(err -> {
+      if (stopped || !io.trainyard.store.Outage.is(err)) {
+        return Future.failedFuture(err);
+      }
+      if (delayMs == 200) {
+        LOG.warning("database unreachable while recording " + what + "; trying again until it is back (" + err + ")");
+      }
+      Promise<T> later = Promise.promise();
+      vertx.setTimer(delayMs, x -> retry(what, write, Math.min(delayMs * 2, 5000)).onComplete(later));
+      return later.future();
+    });
   }
 
   private void stop(Message<JsonObject> msg, boolean now) {
@@ -233,6 +297,7 @@ public final class SupervisorVerticle extends VerticleBase {
    */
   private void onExit(Tracked t, int exitCode) {
     String jobId = t.job.id();
+    t.ending = true;
     vertx.executeBlocking(() -> {
       if (!ProcessGroup.isEmpty(t.pid)) {
         ProcessGroup.signal(t.pid, "TERM");
@@ -249,20 +314,91 @@ public final class SupervisorVerticle extends VerticleBase {
             .compose(progress -> read.failed() ? Future.<ProcessExit>failedFuture(read.cause())
                 : Future.succeededFuture(new ProcessExit(exitCode, t.canceling, read.result().error(), progress,
                     read.result().output()))))
-        .compose(exit -> ledger.exited(jobId, exit))
-        // Whatever went wrong while recording (unreadable outputs, a database hiccup), the process is
-        // gone: the job must not stay 'running' holding its user's slot.
-        .recover(err -> ledger.finish(jobId, JobStatus.FAILED, exitCode, "could not record the outcome: " + err.getMessage(),
-            null))
-        .onComplete(ar -> {
-          vertx.cancelTimer(t.killTimer);
-          tracked.remove(jobId);
-          if (ar.failed()) {
-            LOG.log(Level.SEVERE, "recording the exit of job " + jobId + " failed", ar.cause());
-          }
-          t.exitWaiters.forEach(Promise::tryComplete);
-        });
+        .compose(exit -> untilWritten("the exit of job " + jobId, () -> ledger.exited(jobId, exit)))
+        // Whatever else went wrong while recording (unreadable outputs, a refused statement), the
+        // process is gone: the job must not stay 'running' holding its user's slot.
+        .recover(err -> untilWritten("the exit of job " + jobId, () -> ledger.finish(jobId, JobStatus.FAILED, exitCode,
+            "could not record the outcome: " + err.getMessage(), null)))
+        .onComplete(ar -> ended(t, ar));
   }
+
+  /** The job's exit is recorded (or could not be): it is no longer ours to watch. */
+  private void ended(Tracked t, io.vertx.core.AsyncResult<?> ar) {
+    vertx.cancelTimer(t.killTimer);
+    tracked.remove(t.job.id());
+    if (ar.failed()) {
+      LOG.log(Level.SEVERE, "recording the exit of job " + t.job.id() + " failed", ar.cause());
+    }
+    t.exitWaiters.forEach(Promise::tryComplete);
+  }
+
+  /**
+   * Takes a running job whose program outlived the previous server back under supervision: its log
+   * is followed again from where it stands, a cancel reaches its group as before, and its exit is seen
+   * by {@link #pollAdopted} (it is not our child). A cancel asked before the restart is carried on:
+   * its SIGKILL timer went with the old server.
+   */
+  private void adopt(Job job, long ticks, long logSize) {
+    Tracked t = new Tracked(job, job.pid(), ticks);
+    tracked.put(job.id(), t);
+    watchLog(job, logSize);
+    LOG.info("re-adopted job " + job.id() + " (pid " + job.pid() + ")");
+    if (job.cancelRequested()) {
+      beginStop(t, false);
+    }
+    if (adoptedTimer < 0) {
+      adoptedTimer = vertx.setPeriodic(ADOPTED_POLL_MS, x -> pollAdopted());
+    }
+  }
+
+  /**
+   * Re-adopted jobs whose program has exited and whose group is empty are recorded with the status
+   * their keeper wrote. A poll, not a file notification: a keeper that was killed writes nothing, and
+   * this must see that too; it costs a /proc read per re-adopted job, and only those exist.
+   */
+  private void pollAdopted() {
+    List<Tracked> watched = tracked.values().stream().filter(t -> t.adopted() && !t.ending).toList();
+    if (watched.isEmpty()) {
+      vertx.cancelTimer(adoptedTimer);
+      adoptedTimer = -1;
+      return;
+    }
+    if (pollingAdopted) {
+      return;
+    }
+    pollingAdopted = true;
+    vertx.executeBlocking(() -> {
+      Map<Tracked, java.util.OptionalInt> gone = new HashMap<>();
+      for (Tracked t : watched) {
+        if (!ProcessGroup.isSame(t.pid, t.adoptedTicks) && ProcessGroup.isEmpty(t.pid)) {
+          gone.put(t, Keeper.recordedStatus(t.job.artifactsDir()));
+        }
+      }
+      return gone;
+    }, false).onComplete(ar -> {
+      pollingAdopted = false;
+      if (ar.failed()) {
+        LOG.log(Level.WARNING, "checking re-adopted jobs failed; trying again", ar.cause());
+        return;
+      }
+      long now = System.nanoTime();
+      ar.result().forEach((t, status) -> {
+        if (status.isPresent()) {
+          onExit(t, status.getAsInt());
+        } else if (t.goneSince == 0) {
+          t.goneSince = now; // its keeper may be writing the status this very moment
+        } else if (now - t.goneSince > NO_STATUS_GRACE_NS) {
+          t.ending = true;
+          vertx.eventBus().request(LogsApi.unwatch(nodeId), new JsonObject().put("job_id", t.job.id()))
+              .transform(x -> untilWritten("the end of job " + t.job.id(), () -> ledger.finish(t.job.id(),
+                  JobStatus.CANCELED, null, NO_STATUS, null)))
+              .onComplete(done -> ended(t, done));
+        }
+      });
+    });
+  }
+
+  static final String NO_STATUS = "its process no longer exists and no exit status was recorded";
 
   private void settle(Message<JsonObject> msg) {
     String jobId = msg.body().getString("job_id");
@@ -299,8 +435,9 @@ public final class SupervisorVerticle extends VerticleBase {
   }
 
   /**
-   * Settles one running job no process of ours backs, saying why. Outside start-up a job claimed a
-   * moment ago is left alone: its start message is on its way.
+   * Settles one running job no process of ours backs: re-adopts it if its program still lives,
+   * records the status its keeper wrote if it ended, or settles it canceled, saying why. Outside
+   * start-up a job claimed a moment ago is left alone: its start message is on its way.
    */
   private Future<Void> settleGone(Job job, boolean atStartup) {
     Integer pid = job.pid();
@@ -308,18 +445,47 @@ public final class SupervisorVerticle extends VerticleBase {
         && job.startedAt().toInstant().isAfter(java.time.Instant.now().minusSeconds(SPAWN_WINDOW_S))) {
       return Future.succeededFuture();
     }
+    if (pid == null) {
+      return ledger.finish(job.id(), JobStatus.CANCELED, null, "the server stopped before its process started", null)
+          .mapEmpty();
+    }
     return jobs.pidStart(job.id()).compose(ticks -> vertx.executeBlocking(() -> {
-      if (pid == null) {
-        return "the server stopped before its process started";
+      // Alive, or its program ended but some descendant still holds the group (and so the slot).
+      if (ProcessGroup.isSame(pid, ticks.orElse(null)) || !ProcessGroup.isEmpty(pid)) {
+        return new Found(true, ticks.orElse(-1L), null, sizeOf(job.logPath()));
       }
-      if (ProcessGroup.isSame(pid, ticks.orElse(null))) {
-        // Alive but not ours (a restarted server is not its parent): stop it so the slot can free.
-        ProcessGroup.signal(pid, "TERM");
-        ProcessGroup.awaitEmpty(pid, graceMs);
-        return atStartup ? "the server restarted while it ran; its process tree was stopped"
-            : "its process was not supervised by this server and was stopped";
+      java.util.OptionalInt status = Keeper.recordedStatus(job.artifactsDir());
+      return new Found(false, ticks.orElse(-1L), status.isPresent() ? status.getAsInt() : null, 0);
+    }, false)).compose(found -> {
+      if (tracked.containsKey(job.id()) || starting.contains(job.id())) {
+        return Future.succeededFuture(); // taken care of meanwhile
       }
-      return "its process no longer exists (the server restarted while it ran)";
-    }, false)).compose(reason -> ledger.finish(job.id(), JobStatus.CANCELED, null, reason, null)).mapEmpty();
+      if (found.live()) {
+        adopt(job, found.ticks(), found.logSize());
+        return Future.succeededFuture();
+      }
+      if (found.status() != null) {
+        // Ended while no server watched: recorded like any exit, so a success registers its model.
+        Tracked t = new Tracked(job, pid, found.ticks());
+        tracked.put(job.id(), t);
+        Promise<Void> recorded = Promise.promise();
+        t.exitWaiters.add(recorded);
+        onExit(t, found.status());
+        return recorded.future();
+      }
+      return ledger.finish(job.id(), JobStatus.CANCELED, null, NO_STATUS, null).mapEmpty();
+    });
+  }
+
+  /** What the process table and the job's directory say about a job no process of ours backs. */
+  private record Found(boolean live, long ticks, Integer status, long logSize) {
+  }
+
+  private static long sizeOf(String path) {
+    try {
+      return path == null ? 0 : java.nio.file.Files.size(Path.of(path));
+    } catch (java.io.IOException e) {
+      return 0;
+    }
   }
 }

@@ -66,9 +66,7 @@ class JobLedgerTest {
 
   @Test
   void aQueuedBatchIsAnsweredWithTheQueuePlacesAndReasonsAReadShows() throws Exception {
-    long other = await(db.pool().preparedQuery("""
-            INSERT INTO users(username, password_hash, schedule_mode) VALUES ('ledger-batch', 'x', 'serial') RETURNING id""")
-        .execute(Tuple.tuple())).iterator().next().getLong(0);
+    long other = newUser("ledger-batch");
     String dep = await(ledger.queue(List.of(newJob(other, 0, null, null, JobType.TRAIN)))).get(0).id();
     await(ledger.queue(List.of(newJob(other, 2, null, null, JobType.TRAIN), newJob(other, 0, null, null, JobType.PREDICT))));
     JobLedger.NewJob parent = newJob(other, 1, null, null, JobType.SWEEP);
@@ -223,6 +221,39 @@ class JobLedgerTest {
     JsonObject done = eventFor(parent.jobId(), "success");
     assertEquals(100.0, done.getJsonObject("job").getDouble("progress"));
     assertEquals("success", status(parent.jobId()));
+  }
+
+  @Test
+  void aFlushHoldIsReleasedForExactlyTheQueuedJobsItHeldAndWakesTheScheduler() throws Exception {
+    long user = newUser("ledger-hold");
+    List<Job> queued = await(ledger.queue(List.of(newJob(user, 0, null, null, JobType.TRAIN),
+        newJob(user, 0, null, null, JobType.TRAIN), newJob(user, 0, null, null, JobType.TRAIN))));
+    String a = queued.get(0).id();
+    String b = queued.get(1).id();
+    String flaggedBefore = queued.get(2).id();
+    await(ledger.flagCancel(flaggedBefore));
+
+    List<String> held = await(ledger.holdQueued(user));
+    assertEquals(java.util.Set.of(a, b), java.util.Set.copyOf(held), "only what this hold flagged");
+    assertEquals(List.of(true, true, true), List.of(cancelRequested(a), cancelRequested(b), cancelRequested(flaggedBefore)));
+    int wakes = WAKES.get();
+    await(ledger.releaseHeld(held));
+    assertEquals(List.of(false, false, true), List.of(cancelRequested(a), cancelRequested(b), cancelRequested(flaggedBefore)),
+        "held jobs are as they were; the one flagged before stays flagged");
+    assertEquals("queued", status(a));
+    assertEquals(wakes + 1, WAKES.get(), "the scheduler may claim them again");
+  }
+
+  /** A serial user of its own, so other tests' rows never meet this one's. */
+  private static long newUser(String name) throws Exception {
+    return await(db.pool().preparedQuery("""
+            INSERT INTO users(username, password_hash, schedule_mode) VALUES ($1, 'x', 'serial') RETURNING id""")
+        .execute(Tuple.of(name))).iterator().next().getLong(0);
+  }
+
+  private static boolean cancelRequested(String id) throws Exception {
+    return await(db.pool().preparedQuery("SELECT cancel_requested FROM jobs WHERE job_id = $1").execute(Tuple.of(id)))
+        .iterator().next().getBoolean(0);
   }
 
   @Test

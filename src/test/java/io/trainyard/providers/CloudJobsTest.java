@@ -4,6 +4,7 @@ import io.trainyard.app.AppConfig;
 import io.trainyard.testing.Api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,28 @@ class CloudJobsTest {
   @AfterAll
   void stop() {
     fx.close();
+  }
+
+  @Test
+  void aProviderErrorDuringAForcedFlushKeepsThatCloudJobAsItWasListedAndStillFlushesTheRest() {
+    Api carol = fx.server.user("flusher", "serial");
+    JsonObject cloud = submit(carol, CloudFixture.training("flush-fault"));
+    String cloudId = cloud.getString("job_id");
+    JsonObject before = carol.job(cloudId);
+    // A local job that waits on the cloud job stays queued: the flush holds it, then deletes it.
+    JsonObject waiting = carol.post("/api/jobs/train", new JsonObject().put("dataset_id", "demo").put("gene_size", 64)
+        .put("output_dim", 4).put("depends_on", cloudId)).expect(200).json().getJsonObject("job");
+    fx.fake.injectFaults(500, 20, 0, "POST /v1/*");
+
+    JsonObject flushed = carol.post("/api/jobs/flush", null).expect(200).json();
+    fx.fake.injectFaults(500, 0, 0, "POST /v1/*");
+    assertEquals(List.of(cloudId), flushed.getJsonArray("skipped_running_jobs").getList(), flushed.encode());
+    assertEquals(1, flushed.getInteger("deleted_jobs"), flushed.encode());
+    carol.get("/api/jobs/" + waiting.getString("job_id")).problem(404);
+    JsonObject after = carol.job(cloudId);
+    assertEquals(before.getString("status"), after.getString("status"), "the cloud job was not touched");
+    assertFalse(after.getBoolean("cancel_requested"), after.encode());
+    assertEquals(before.getString("provider_status"), after.getString("provider_status"));
   }
 
   @Test
