@@ -59,6 +59,35 @@ class ExecutionAcrossNodesTest {
   }
 
   @Test
+  void aRunningJobKeepsItsGpusAcrossARestartOfItsNode() {
+    String db = SharedPostgres.newDatabase();
+    String holder;
+    java.nio.file.Path dataDir;
+    JsonObject two = new JsonObject().put("epochs", 120).put("resources", new JsonObject().put("gpus", 2));
+    try (TestServer first = TestServer.start(db, node("gpu-restart", "0", "1"))) {
+      first.user("holder", "parallel");
+      Api u = first.api().login("holder", "holder-pass-1");
+      holder = u.awaitStatus(u.train(two).getString("job_id"), "running").getString("job_id");
+      dataDir = first.dataDir();
+    }
+    java.nio.file.Path keep = dataDir;
+    try (TestServer again = TestServer.start(db, node("gpu-restart", "0", "1")
+        .andThen(c -> AppConfig.put(c, "data_dir", keep.toString())))) {
+      Api u = again.api().login("holder", "holder-pass-1");
+      JsonObject readopted = u.job(holder);
+      assertEquals("running", readopted.getString("status"), "re-adopted, not settled");
+      assertEquals(new JsonArray().add("0").add("1"), readopted.getJsonArray("assigned_gpus"));
+      String next = u.train(two).getString("job_id");
+      u.awaitJob(next, j -> "waiting for 2 GPUs: 0 of 2 free".equals(j.getString("waiting_reason")), Duration.ofSeconds(20));
+      u.post("/api/jobs/" + holder + "/cancel", null).expect(200);
+      u.awaitStatus(holder, "canceled");
+      assertEquals(new JsonArray().add("0").add("1"), u.awaitStatus(next, "running").getJsonArray("assigned_gpus"));
+      u.post("/api/jobs/" + next + "/cancel", null).expect(200);
+      u.awaitStatus(next, "canceled");
+    }
+  }
+
+  @Test
   void aJobBetweenAttemptsCarriesOnAfterARestartOfItsNode() {
     String db = SharedPostgres.newDatabase();
     String id;
