@@ -32,6 +32,9 @@ public final class AppConfig {
       Map.entry("TRAINYARD_NODE_CAPACITY", "scheduler.node_capacity"),
       Map.entry("TRAINYARD_CLUSTER", "cluster.enabled"),
       Map.entry("TRAINYARD_CLUSTER_MEMBERS", "cluster.members"),
+      Map.entry("TRAINYARD_CLUSTER_PORT", "cluster.port"),
+      Map.entry("TRAINYARD_CLUSTER_HOST", "cluster.host"),
+      Map.entry("TRAINYARD_EVENTBUS_PORT", "cluster.eventbus_port"),
       Map.entry("TRAINYARD_NODE_ID", "node_id"),
       Map.entry("TRAINYARD_METRICS_TOKEN", "metrics.token"),
       Map.entry("TRAINYARD_LOG_FORMAT", "logging.format"));

@@ -97,6 +97,7 @@ public final class HttpVerticle extends VerticleBase {
     authRoutes.mount(router);
     new EventStream(sse.getInteger("max_streams_per_address", 5), sse.getLong("heartbeat_seconds", 15L) * 1000, sessions)
         .mount(router);
+    new AdminRoutes().mount(router);
     new ManagementRoutes(jobs, services.bulk(), services.templates(), services.analytics()).mount(router);
     new JobRoutes(jobs, services.logs()).mount(router);
     new ArtifactRoutes(services.artifacts()).mount(router);
@@ -140,11 +141,15 @@ public final class HttpVerticle extends VerticleBase {
     Future<JsonObject> poller = vertx.eventBus().<JsonObject>request(io.trainyard.providers.ProvidersApi.POLLER_STATUS,
             null, new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2000).setLocalOnly(true))
         .map(m -> m.body()).otherwise((JsonObject) null);
+    // Members as the cluster manager sees them (1 for a node alone).
+    Future<Integer> members = vertx.eventBus().<JsonObject>request(io.trainyard.cluster.ClusterApi.MEMBERS, null,
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2000).setLocalOnly(true))
+        .map(m -> m.body().getInteger("members")).otherwise(1);
     services.databaseCheck().get()
         .map("ok").otherwise("down")
-        .compose(db -> poller.map(db))
+        .compose(db -> poller.compose(p -> members).map(db))
         .onSuccess(db -> ctx.response().setStatusCode("ok".equals(db) ? 200 : 503).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("status", "ok".equals(db) ? "ok" : "degraded").put("db", db)
-                .put("node_id", jobs.nodeId()).put("cluster_members", 1).put("poller", poller.result()).encode()));
+                .put("node_id", jobs.nodeId()).put("cluster_members", members.result()).put("poller", poller.result()).encode()));
   }
 }

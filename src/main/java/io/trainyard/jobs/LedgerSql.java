@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 /**
  * The SQL of {@link JobLedger}: the only statements that write {@code jobs.status}. Guards on a status
  * given at run time are generated from {@link JobStatus#canMoveTo}; statements whose move is fixed
- * (claim: queued to running, exited: running to terminal, dependents: queued to failed) name their
+ * (claim: queued to running, exited: running to terminal, dependents: queued to failed, node lost:
+ * running to failed) name their
  * one legal source status, which {@code JobLedgerTest} checks against the same rule.
  */
 final class LedgerSql {
@@ -139,7 +140,9 @@ final class LedgerSql {
         WHERE w.room > 0),
       picked AS (
         SELECT job_id FROM heads ORDER BY load, priority DESC, created_at, job_id
-        LIMIT greatest(0, $3::int - (SELECT coalesce(sum(here), 0) FROM running)))
+        -- A node that is draining (or was declared lost and has not come back yet) starts nothing.
+        LIMIT CASE WHEN EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = $4 AND n.state <> 'up') THEN 0
+                   ELSE greatest(0, $3::int - (SELECT coalesce(sum(here), 0) FROM running)) END)
       UPDATE jobs j SET status = 'running', node_id = $4, started_at = clock_timestamp(), updated_at = clock_timestamp(),
         params = CASE WHEN j.job_type = 'predict' AND j.params->>'model_path' IS NULL THEN j.params || coalesce(
           (SELECT jsonb_build_object('model_id', m.model_id, 'model_path', m.path) FROM models m
@@ -167,6 +170,22 @@ final class LedgerSql {
 
   /** The claim of a timer pass, independent of {@code queue_counts}. */
   static final String CLAIM_BY_INDEX = CLAIM.formatted(WAITING_BY_INDEX);
+
+  /**
+   * Every other node ($1 is the survivor asking) whose heartbeat is older than $2 seconds and that is
+   * not a live cluster member ($3), marked lost (draining ones too); a node already lost is left alone.
+   */
+  static final String MARK_NODES_LOST = """
+      UPDATE cluster_nodes SET state = 'lost', lost_at = clock_timestamp()
+      WHERE state <> 'lost' AND node_id <> $1 AND last_heartbeat_at < clock_timestamp() - make_interval(secs => $2)
+        AND member_id <> ALL($3::text[])
+      RETURNING node_id""";
+
+  /** The running jobs of lost nodes ($1) fail (running -> failed), naming the node. */
+  static final String FAIL_ON_LOST_NODES = """
+      UPDATE jobs SET status = 'failed', finished_at = clock_timestamp(), updated_at = clock_timestamp(),
+        error = 'node ' || node_id || ' was lost'
+      WHERE node_id = ANY($1) AND status = 'running' AND provider = 'local' AND job_type <> 'sweep' RETURNING *""";
 
   static final String SPAWNED = """
       UPDATE jobs SET pid = $2, pid_start = $3, updated_at = clock_timestamp()
