@@ -10,6 +10,9 @@ CREATE TABLE cluster_nodes (
   member_id         TEXT NOT NULL DEFAULT '',
   capacity          INT NOT NULL,
   version           TEXT NOT NULL,
+  -- Where this node keeps job files (<data>/artifacts/jobs): a job it claims runs, and logs, there,
+  -- whichever node took the submission.
+  jobs_dir          TEXT,
   started_at        TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
   last_heartbeat_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
   lost_at           TIMESTAMPTZ

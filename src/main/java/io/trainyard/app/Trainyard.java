@@ -144,7 +144,7 @@ public final class Trainyard {
           .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, launcher, nodeId,
               graceMs, AppConfig.section(conf, "supervisor").getLong("sweep_ms", 5000L))))
           .compose(v -> vertx.deployVerticle(new NodeVerticle(db.pool(), ledger, membership, cluster, nodeId,
-              limits.nodeCapacity())))
+              limits.nodeCapacity(), paths)))
           .compose(v -> vertx.deployVerticle(new LogTailVerticle(nodeId, paths.artifacts(),
               logsConf.getInteger("tail_chars", 20_000), jobRepo, FollowSettings.from(logsConf))))
           .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, ledger, nodeId,

@@ -16,6 +16,14 @@ public final class ClusterApi {
     return "cluster." + nodeId + ".whoami";
   }
 
+  /**
+   * Request, per node {@code {artifacts_dir}}: removes a deleted job's directory from this node's disk
+   * (only under its own {@code <data>/artifacts/jobs/}); replies {@code {purged: bool}}.
+   */
+  public static String purge(String nodeId) {
+    return "cluster." + nodeId + ".purge";
+  }
+
   /** Request, local (any body): replies {@code {members}}, the members the cluster manager sees (1 alone). */
   public static final String MEMBERS = "cluster.members";
 

@@ -36,6 +36,7 @@ public final class HazelcastCluster implements Membership {
     // for others before it forms the cluster, and a dead member is noticed in seconds, not a minute.
     config.setProperty("hazelcast.logging.type", "jdk");
     config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.health.monitoring.level", "OFF");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");

@@ -16,6 +16,10 @@ import java.util.Optional;
  * the admin routes read and change. Declaring a node lost is a job transition, so it is the ledger's.
  */
 final class NodeRegistry {
+  /** What this node registers: its id, this start's instance token, capacity, version and job files' root. */
+  record Node(String id, String instance, int capacity, String version, String jobsDir) {
+  }
+
   private static final String ITEM = """
       SELECT n.node_id, n.state, n.capacity, n.version, n.last_heartbeat_at,
         (SELECT count(*) FROM jobs j WHERE j.node_id = n.node_id AND j.status = 'running' AND j.provider = 'local'
@@ -33,14 +37,15 @@ final class NodeRegistry {
    * stays draining across a restart (rolling restarts), and a lost one stays lost until it has stopped
    * what it still runs ({@link #rejoin}). Answers that state.
    */
-  Future<String> register(String nodeId, String instance, String memberId, int capacity, String version) {
+  Future<String> register(Node node, String memberId) {
     return pool.preparedQuery("""
-            INSERT INTO cluster_nodes(node_id, instance, member_id, capacity, version) VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO cluster_nodes(node_id, instance, member_id, capacity, version, jobs_dir)
+            VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (node_id) DO UPDATE SET instance = EXCLUDED.instance, member_id = EXCLUDED.member_id,
-              capacity = EXCLUDED.capacity, version = EXCLUDED.version, started_at = clock_timestamp(),
-              last_heartbeat_at = clock_timestamp()
+              capacity = EXCLUDED.capacity, version = EXCLUDED.version, jobs_dir = EXCLUDED.jobs_dir,
+              started_at = clock_timestamp(), last_heartbeat_at = clock_timestamp()
             RETURNING state""")
-        .execute(Tuple.of(nodeId, instance, memberId, capacity, version))
+        .execute(Tuple.of(node.id(), node.instance(), memberId, node.capacity(), node.version(), node.jobsDir()))
         .map(rows -> rows.iterator().next().getString(0));
   }
 

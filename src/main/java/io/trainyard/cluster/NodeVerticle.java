@@ -2,6 +2,7 @@ package io.trainyard.cluster;
 
 import io.trainyard.domain.DomainException;
 import io.trainyard.jobs.JobLedger;
+import io.trainyard.jobs.JobPaths;
 import io.trainyard.scheduler.SchedulerApi;
 import io.trainyard.supervisor.SupervisorApi;
 import io.vertx.core.Context;
@@ -36,21 +37,24 @@ public final class NodeVerticle extends VerticleBase {
   private final Membership membership;
   private final ClusterSettings settings;
   private final String nodeId;
-  private final int capacity;
-  private final String instance = instanceToken();
+  private final NodeRegistry.Node node;
+  private final JobPaths paths;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long timer = -1;
   private boolean beating;
   private boolean rejoining;
 
+  /** @param paths where this node keeps job files */
   public NodeVerticle(Pool pool, JobLedger ledger, Membership membership, ClusterSettings settings, String nodeId,
-                      int capacity) {
+                      int capacity, JobPaths paths) {
     this.registry = new NodeRegistry(pool);
     this.ledger = ledger;
     this.membership = membership;
     this.settings = settings;
     this.nodeId = nodeId;
-    this.capacity = capacity;
+    this.paths = paths;
+    this.node = new NodeRegistry.Node(nodeId, instanceToken(), capacity, version(),
+        paths.artifacts().resolve("jobs").toString());
   }
 
   /**
@@ -76,6 +80,14 @@ public final class NodeVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     consumers.add(bus.consumer(ClusterApi.whoami(nodeId), m -> m.reply(new JsonObject().put("node_id", nodeId)
         .put("member_id", membership.memberId()))));
+    consumers.add(bus.<JsonObject>consumer(ClusterApi.purge(nodeId), m -> vertx.executeBlocking(() ->
+        paths.purge(m.body().getString("artifacts_dir")), false).onComplete(ar -> {
+          if (ar.succeeded()) {
+            m.reply(new JsonObject().put("purged", ar.result()));
+          } else {
+            DomainException.reply(m, ar.cause());
+          }
+        })));
     consumers.add(bus.localConsumer(ClusterApi.MEMBERS, m -> m.reply(new JsonObject().put("members",
         membership.members().size()))));
     serve(ClusterApi.NODES, b -> registry.list());
@@ -89,7 +101,7 @@ public final class NodeVerticle extends VerticleBase {
       vertx.setTimer((long) (settings.nodeTimeoutSeconds() * 1000) + 100, t -> beat());
     }));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-        .compose(v -> registry.register(nodeId, instance, membership.memberId(), capacity, version()))
+        .compose(v -> registry.register(node, membership.memberId()))
         .compose(state -> "lost".equals(state) ? comeBack() : Future.succeededFuture())
         .onSuccess(v -> timer = vertx.setPeriodic(settings.heartbeatMs(), t -> beat()));
   }
@@ -109,7 +121,7 @@ public final class NodeVerticle extends VerticleBase {
     registry.beat(nodeId, membership.memberId())
         .compose(state -> {
           if (state.isEmpty()) {
-            return registry.register(nodeId, instance, membership.memberId(), capacity, version()).mapEmpty();
+            return registry.register(node, membership.memberId()).mapEmpty();
           }
           return "lost".equals(state.get()) ? comeBack() : Future.succeededFuture();
         })

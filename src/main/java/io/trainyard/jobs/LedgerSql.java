@@ -144,6 +144,11 @@ final class LedgerSql {
         LIMIT CASE WHEN EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = $4 AND n.state <> 'up') THEN 0
                    ELSE greatest(0, $3::int - (SELECT coalesce(sum(here), 0) FROM running)) END)
       UPDATE jobs j SET status = 'running', node_id = $4, started_at = clock_timestamp(), updated_at = clock_timestamp(),
+        -- The job's files live on the node that runs it (the submission named the submitting node's).
+        log_path = coalesce((SELECT n.jobs_dir || '/' || j.job_id || '/output.log' FROM cluster_nodes n
+                             WHERE n.node_id = $4), j.log_path),
+        artifacts_dir = coalesce((SELECT n.jobs_dir || '/' || j.job_id FROM cluster_nodes n WHERE n.node_id = $4),
+                                 j.artifacts_dir),
         params = CASE WHEN j.job_type = 'predict' AND j.params->>'model_path' IS NULL THEN j.params || coalesce(
           (SELECT jsonb_build_object('model_id', m.model_id, 'model_path', m.path) FROM models m
            WHERE m.job_id = j.depends_on LIMIT 1), '{}'::jsonb) ELSE j.params END
