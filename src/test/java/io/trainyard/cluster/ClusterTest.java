@@ -16,6 +16,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -110,19 +115,25 @@ class ClusterTest {
 
   @Test
   @Order(3)
-  void aBridgeClientOnEveryNodeSeesStatusProgressAndLogEventsOfAJobRunningOnAnotherOnce() throws Exception {
+  void bridgeAndSseClientsOnEveryNodeSeeStatusProgressAndLogEventsOfAJobRunningOnAnotherOnce() throws Exception {
     Api user = newUser("watcher", "parallel");
     List<BridgeClient> clients = new ArrayList<>();
+    List<LinkedBlockingQueue<JsonObject>> streams = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
         BridgeClient c = BridgeClient.connect(cluster.node(i).baseUrl(), user.token(), cluster.node(i).baseUrl());
         c.register("jobs.user." + user.userId());
         clients.add(c);
+        streams.add(events(cluster.node(i).baseUrl(), user.token()));
       }
       // A first job shows every registration is in place on every node (its events reached each client).
       String probe = user.train(new JsonObject().put("epochs", 1)).getString("job_id");
-      for (BridgeClient c : clients) {
-        assertNotNull(c.await(f -> isStatus(f, probe, "success"), LONG), "the probe's events reached every node's client");
+      for (int i = 0; i < 3; i++) {
+        assertNotNull(clients.get(i).await(f -> isStatus(f, probe, "success"), LONG), "the probe's events reached every node's bridge");
+        LinkedBlockingQueue<JsonObject> sse = streams.get(i);
+        Await.until("the probe's events to reach node " + i + "'s SSE stream", LONG, () -> sse.stream()
+            .anyMatch(e -> probe.equals(e.getString("job_id")) && "success".equals(e.getString("status"))));
+        sse.clear();
       }
       clients.forEach(BridgeClient::drain);
 
@@ -147,6 +158,14 @@ class ClusterTest {
         assertEquals(Map.of("queued", 1L, "running", 1L, "success", 1L), statuses, where + ": each status once");
         assertFalse(bodies(got, job, "job_progress").isEmpty(), where + ": progress events");
         assertContiguousSliceOf(log, bodies(got, job, "job_log"), where);
+
+        List<JsonObject> sse = new ArrayList<>(streams.get(i));
+        Map<String, Long> streamed = sse.stream().filter(e -> job.equals(e.getString("job_id"))
+                && "job_status_changed".equals(e.getString("type")))
+            .collect(Collectors.groupingBy(e -> e.getString("status"), TreeMap::new, Collectors.counting()));
+        assertEquals(Map.of("queued", 1L, "running", 1L, "success", 1L), streamed, where + ", SSE: each status once");
+        assertTrue(sse.stream().anyMatch(e -> job.equals(e.getString("job_id")) && "job_progress".equals(e.getString("type"))),
+            where + ", SSE: progress events");
       }
       assertTrue(IntStream.range(0, 3).anyMatch(i -> !TestCluster.nodeId(i).equals(finished.getString("node_id"))));
     } finally {
@@ -282,6 +301,15 @@ class ClusterTest {
     for (String id : jobs) {
       via.post("/api/jobs/" + id + "/cancel", null);
     }
+  }
+
+  /** The events of {@code GET /api/events} on a node, as they arrive. */
+  private static LinkedBlockingQueue<JsonObject> events(String base, String token) {
+    LinkedBlockingQueue<JsonObject> out = new LinkedBlockingQueue<>();
+    HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+            .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofLines())
+        .thenAccept(r -> r.body().filter(l -> l.startsWith("data: ")).forEach(l -> out.add(new JsonObject(l.substring(6)))));
+    return out;
   }
 
   /** The event bodies of one type for one job among bridge frames. */

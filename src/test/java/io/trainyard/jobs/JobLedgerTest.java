@@ -262,9 +262,9 @@ class JobLedgerTest {
   @Test
   void aNodeWhoseHeartbeatStoppedIsDeclaredLostOnceAndItsRunningJobsFailNamingIt() throws Exception {
     List<String> ids = claimedOn("node-doomed", 2);
-    insertNode("node-doomed", "m-doomed", "1 hour", "up");
-    insertNode("node-member", "m-alive", "1 hour", "up");
-    insertNode("node-fresh", "m-fresh", "0 seconds", "up");
+    insertNode("node-doomed", "m-doomed", 3600, "up");
+    insertNode("node-member", "m-alive", 3600, "up");
+    insertNode("node-fresh", "m-fresh", 0, "up");
     int wakes = WAKES.get();
 
     JobLedger.NodesLost lost = await(ledger.nodesLost("node-survivor", 30, List.of("m-alive", "m-survivor")));
@@ -287,7 +287,7 @@ class JobLedgerTest {
 
   @Test
   void aDrainingNodeClaimsNothingAndClaimsAgainWhenUp() throws Exception {
-    insertNode("node-drained", "m-drained", "0 seconds", "draining");
+    insertNode("node-drained", "m-drained", 0, "draining");
     String id = await(ledger.queue(List.of(newJob(null, JobType.TRAIN)))).get(0).id();
     holdAllQueuedBut(List.of(id));
     assertTrue(await(ledger.claim("node-drained", false)).started().isEmpty(), "a draining node starts nothing");
@@ -313,11 +313,12 @@ class JobLedgerTest {
         .execute(Tuple.tuple().addArrayOfString(ids.toArray(new String[0]))));
   }
 
-  private static void insertNode(String node, String member, String age, String state) throws Exception {
+  /** A node row whose last heartbeat is {@code ageSeconds} old. */
+  private static void insertNode(String node, String member, double ageSeconds, String state) throws Exception {
     await(db.pool().preparedQuery("""
             INSERT INTO cluster_nodes(node_id, instance, member_id, capacity, version, state, last_heartbeat_at)
-            VALUES ($1, 'i', $2, 8, 'test', $4, clock_timestamp() - $3::interval)""")
-        .execute(Tuple.of(node, member, age, state)));
+            VALUES ($1, 'i', $2, 8, 'test', $4, clock_timestamp() - make_interval(secs => $3))""")
+        .execute(Tuple.of(node, member, ageSeconds, state)));
   }
 
   private static String nodeState(String node) throws Exception {
