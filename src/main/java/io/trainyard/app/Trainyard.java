@@ -9,6 +9,7 @@ import io.trainyard.auth.TokenRepository;
 import io.trainyard.auth.UserRepository;
 import io.trainyard.cluster.ClusterSettings;
 import io.trainyard.cluster.Membership;
+import io.trainyard.cluster.NodeIdentity;
 import io.trainyard.cluster.NodeVerticle;
 import io.trainyard.http.HttpVerticle;
 import io.trainyard.demo.DemoData;
@@ -102,7 +103,7 @@ public final class Trainyard {
         DemoData.writeDemo(datasets.path("demo"));
       }
       return nodeId(conf, dataDir);
-    }, false).compose(id -> cluster.enabled() ? NodeVerticle.checkUnique(vertx, id).map(id) : Future.succeededFuture(id));
+    }, false).compose(id -> cluster.enabled() ? NodeIdentity.checkUnique(vertx, id).map(id) : Future.succeededFuture(id));
     return prepared.compose(nodeId -> Database.open(vertx, AppConfig.section(conf, "db"), dataDir).compose(db -> {
       JsonObject authConf = AppConfig.section(conf, "auth");
       JsonObject jobsConf = AppConfig.section(conf, "jobs");

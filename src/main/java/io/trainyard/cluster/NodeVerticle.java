@@ -13,9 +13,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -53,26 +51,8 @@ public final class NodeVerticle extends VerticleBase {
     this.settings = settings;
     this.nodeId = nodeId;
     this.paths = paths;
-    this.node = new NodeRegistry.Node(nodeId, instanceToken(), capacity, version(),
+    this.node = new NodeRegistry.Node(nodeId, NodeIdentity.instanceToken(), capacity, NodeIdentity.version(),
         paths.artifacts().resolve("jobs").toString());
-  }
-
-  /**
-   * Fails when a live node already answers for {@code nodeId}. Asked before anything of this node
-   * starts: its supervisor would otherwise settle the other node's jobs as its own.
-   */
-  public static Future<Void> checkUnique(io.vertx.core.Vertx vertx, String nodeId) {
-    return vertx.eventBus().<JsonObject>request(ClusterApi.whoami(nodeId), null, new DeliveryOptions().setSendTimeout(3000))
-        .transform(ar -> ar.failed() ? Future.succeededFuture()
-            : Future.failedFuture(new IllegalStateException("node id '" + nodeId + "' is already used by a live "
-                + "cluster member (" + ar.result().body().getString("member_id") + "); give every node its own "
-                + "TRAINYARD_NODE_ID (or data directory)")));
-  }
-
-  /** The version nodes report: the jar's, or "dev" when run from classes. */
-  static String version() {
-    String v = NodeVerticle.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
   }
 
   @Override
@@ -177,11 +157,5 @@ public final class NodeVerticle extends VerticleBase {
         }
       });
     }));
-  }
-
-  private static String instanceToken() {
-    byte[] b = new byte[8];
-    new SecureRandom().nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 }
