@@ -177,9 +177,10 @@ public final class JobLedger {
 
   /**
    * A surviving node ({@code survivor}) declares lost every other node whose heartbeat is older than
-   * {@code timeoutSeconds} and whose cluster member id is not among {@code liveMembers} (the cluster
-   * manager still sees it: a slow database, not a dead node), and fails their running jobs ({@code error: "node <id> was lost"}) in the
-   * same transaction: a node is never lost without its jobs settled, nor the other way round. It holds
+   * {@code timeoutSeconds} and whose cluster member id is not among {@code liveMembers} (a member the
+   * cluster manager still sees is slow to reach the database, not dead), and fails their running jobs
+   * ({@code error: "node <id> was lost"}) in the same transaction: a node is never lost without its
+   * jobs settled, nor the other way round. It holds
    * the claim's advisory lock, so a claim made by a node at the moment it is declared lost cannot slip
    * in between. Marking a row 'lost' is atomic, so of several survivors exactly one settles each job;
    * the freed slots wake the scheduler.

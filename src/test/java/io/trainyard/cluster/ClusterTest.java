@@ -303,12 +303,49 @@ class ClusterTest {
     }
   }
 
-  /** The events of {@code GET /api/events} on a node, as they arrive. */
+  @Test
+  @Order(11)
+  void aNodeCutOffLongEnoughToBeDeclaredLostStopsTheProcessesItStillRunsWhenItIsBack() throws Exception {
+    Api user = newUser("frozen", "parallel");
+    String job = user.train(new JsonObject().put("epochs", 600)).getString("job_id");
+    JsonObject running = user.awaitJob(job, j -> j.getInteger("pid") != null, LONG);
+    int v = Integer.parseInt(running.getString("node_id").substring("node-".length()));
+    Api via = onNode(user, (v + 1) % 3);
+    long pid = running.getLong("pid");
+    // SIGSTOP: no heartbeat, no Hazelcast member; the node's job process keeps running meanwhile.
+    new ProcessBuilder("kill", "-STOP", Long.toString(cluster.node(v).pid())).start().waitFor();
+    try {
+      JsonObject settled = via.awaitJob(job, j -> "failed".equals(j.getString("status")), Duration.ofSeconds(90));
+      assertEquals("node " + running.getString("node_id") + " was lost", settled.getString("error"));
+      assertTrue(ProcessGroup.startTicks(pid).isPresent(), "the frozen node's job process still runs");
+    } finally {
+      new ProcessBuilder("kill", "-CONT", Long.toString(cluster.node(v).pid())).start().waitFor();
+    }
+    Await.until("the node, back, to stop the process it still supervised", LONG,
+        () -> !ProcessGroup.startTicks(pid).isPresent());
+    JsonObject row = via.job(job);
+    assertEquals("failed", row.getString("status"), "its settled row stays as it was");
+    assertEquals("node " + running.getString("node_id") + " was lost", row.getString("error"));
+    Await.until("the node to be up again", LONG, () -> "up".equals(state(admins[(v + 1) % 3], running.getString("node_id"))));
+  }
+
+  /**
+   * The events of {@code GET /api/events} on a node, as they arrive; answers once the stream says it is
+   * connected (subscribed cluster-wide).
+   */
   private static LinkedBlockingQueue<JsonObject> events(String base, String token) {
     LinkedBlockingQueue<JsonObject> out = new LinkedBlockingQueue<>();
+    java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
     HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/events"))
             .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofLines())
-        .thenAccept(r -> r.body().filter(l -> l.startsWith("data: ")).forEach(l -> out.add(new JsonObject(l.substring(6)))));
+        .thenAccept(r -> r.body().forEach(l -> {
+          if (l.startsWith(": connected")) {
+            connected.countDown();
+          } else if (l.startsWith("data: ")) {
+            out.add(new JsonObject(l.substring(6)));
+          }
+        }));
+    Await.until("the event stream of " + base + " to say it is connected", LONG, () -> connected.getCount() == 0);
     return out;
   }
 
