@@ -186,10 +186,17 @@ public final class JobLedger {
    * the freed slots wake the scheduler.
    */
   public Future<NodesLost> nodesLost(String survivor, double timeoutSeconds, List<String> liveMembers) {
+    Tuple args = Tuple.of(survivor, timeoutSeconds, liveMembers.toArray(new String[0]));
+    // Every node asks on every heartbeat and nearly always nobody is lost: a plain read answers that
+    // without taking the lock the claims need.
+    return pool.preparedQuery(LedgerSql.ANY_NODE_LOST).execute(args).compose(rows -> rows.iterator().next().getBoolean(0)
+        ? declareLost(args) : Future.succeededFuture(new NodesLost(List.of(), List.of())));
+  }
+
+  private Future<NodesLost> declareLost(Tuple args) {
     List<Job> changed = new ArrayList<>();
     return inTransaction(changed, tx -> tx.query("SELECT pg_advisory_xact_lock(7100001)").execute()
-        .compose(v -> tx.preparedQuery(LedgerSql.MARK_NODES_LOST).execute(Tuple.of(survivor, timeoutSeconds,
-            liveMembers.toArray(new String[0]))))
+        .compose(v -> tx.preparedQuery(LedgerSql.MARK_NODES_LOST).execute(args))
         .compose(lost -> {
           String[] nodes = new String[lost.size()];
           int i = 0;

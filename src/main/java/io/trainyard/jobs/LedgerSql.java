@@ -176,15 +176,19 @@ final class LedgerSql {
   /** The claim of a timer pass, independent of {@code queue_counts}. */
   static final String CLAIM_BY_INDEX = CLAIM.formatted(WAITING_BY_INDEX);
 
+  private static final String LOST_NODE = """
+      state <> 'lost' AND node_id <> $1 AND last_heartbeat_at < clock_timestamp() - make_interval(secs => $2)
+        AND member_id <> ALL($3::text[])""";
+
   /**
    * Every other node ($1 is the survivor asking) whose heartbeat is older than $2 seconds and that is
    * not a live cluster member ($3), marked lost (draining ones too); a node already lost is left alone.
    */
-  static final String MARK_NODES_LOST = """
-      UPDATE cluster_nodes SET state = 'lost', lost_at = clock_timestamp()
-      WHERE state <> 'lost' AND node_id <> $1 AND last_heartbeat_at < clock_timestamp() - make_interval(secs => $2)
-        AND member_id <> ALL($3::text[])
-      RETURNING node_id""";
+  static final String MARK_NODES_LOST = "UPDATE cluster_nodes SET state = 'lost', lost_at = clock_timestamp() WHERE "
+      + LOST_NODE + " RETURNING node_id";
+
+  /** Whether {@link #MARK_NODES_LOST} would mark any node (a read, no lock). */
+  static final String ANY_NODE_LOST = "SELECT EXISTS (SELECT 1 FROM cluster_nodes WHERE " + LOST_NODE + ")";
 
   /** The running jobs of lost nodes ($1) fail (running -> failed), naming the node. */
   static final String FAIL_ON_LOST_NODES = """
