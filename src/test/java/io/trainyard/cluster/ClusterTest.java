@@ -289,6 +289,7 @@ class ClusterTest {
     assertEquals(2, admins[survivor].get("/api/health").expect(200).json().getInteger("cluster_members"));
 
     cluster.startNode(v);
+    admins[v] = new Api(cluster.node(v).baseUrl()).login("admin", TestServer.ADMIN_PASSWORD); // a new HTTP port
     Api back = onNode(user, v);
     for (JsonObject j : byNode.get(victim)) {
       Await.until("the comeback to stop the process of " + j.getString("job_id"), LONG,
