@@ -130,9 +130,26 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * A free port below the system's ephemeral range: a port the system handed out (port 0) could be
+   * taken again, by any outgoing connection, before the node binds it.
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    int below = 32768;
+    try {
+      below = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      // keep Linux's default
     }
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = 10_000 + random.nextInt(Math.max(1, below - 10_000));
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IOException("no free port below " + below);
   }
 }
