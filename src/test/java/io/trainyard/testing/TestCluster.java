@@ -45,8 +45,11 @@ public final class TestCluster implements AutoCloseable {
           name: test-%d
         """.formatted(ProcessHandle.current().pid()));
     List<Integer> ports = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      ports.add(freePort());
+    while (ports.size() < n) {
+      int port = freePort();
+      if (!ports.contains(port)) { // each probe's socket is closed again: two could pick the same port
+        ports.add(port);
+      }
     }
     TestCluster cluster = new TestCluster(dir, config, SharedPostgres.newDatabase(), ports);
     try {
@@ -137,7 +140,8 @@ public final class TestCluster implements AutoCloseable {
   private static int freePort() throws IOException {
     int below = 32768;
     try {
-      below = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+      // readAllLines: readString trusts the size procfs reports and stops early.
+      below = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       // keep Linux's default
     }
