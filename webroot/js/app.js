@@ -14,6 +14,7 @@ import { templatesView } from './views/templates.js';
 import { analyticsView } from './views/analytics.js';
 import { cloudView } from './views/cloud.js';
 import { usersView } from './views/users.js';
+import { nodesView } from './views/nodes.js';
 import { notFoundView } from './views/notfound.js';
 import { accountView } from './views/account.js';
 import { compareView } from './views/compare.js';
@@ -31,7 +32,8 @@ const NAV = [
   { href: '/templates', label: 'Templates', match: /^\/templates/ },
   { href: '/analytics', label: 'Analytics', match: /^\/analytics/ },
   { href: '/cloud', label: 'Cloud', match: /^\/cloud/ },
-  { href: '/admin/users', label: 'Users', match: /^\/admin/, admin: true },
+  { href: '/admin/users', label: 'Users', match: /^\/(admin\/)?users/, admin: true },
+  { href: '/admin/nodes', label: 'Nodes', match: /^\/admin\/nodes/, admin: true },
 ];
 
 function logo() {
@@ -144,6 +146,7 @@ function registerRoutes() {
   router.route('/compare', compareView);
   router.route('/cloud', cloudView);
   router.route('/admin/users', usersView);
+  router.route('/admin/nodes', nodesView);
   router.route('/users', usersView);
   router.route('/account', accountView);
   router.route('/404', notFoundView);

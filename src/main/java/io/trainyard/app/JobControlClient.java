@@ -1,5 +1,6 @@
 package io.trainyard.app;
 
+import io.trainyard.cluster.ClusterApi;
 import io.trainyard.domain.DomainException;
 import io.trainyard.jobs.Job;
 import io.trainyard.jobs.JobControl;
@@ -22,7 +23,7 @@ final class JobControlClient implements JobControl {
 
   @Override
   public Future<Boolean> settle(Job job) {
-    return ask(SupervisorApi.settle(job.nodeId()), job, 10_000);
+    return ask(SupervisorApi.settle(job.nodeId()), job, 5_000);
   }
 
   @Override
@@ -36,6 +37,14 @@ final class JobControlClient implements JobControl {
   }
 
   @Override
+  public Future<Boolean> purge(Job job) {
+    return bus.request(ClusterApi.purge(job.nodeId()), new JsonObject().put("artifacts_dir", job.artifactsDir()),
+            new DeliveryOptions().setSendTimeout(10_000))
+        .map(true)
+        .recover(err -> unanswered(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+  }
+
+  @Override
   public Future<Void> cancelCloud(String jobId) {
     return bus.request(ProvidersApi.CANCEL, new JsonObject().put("job_id", jobId), new DeliveryOptions().setSendTimeout(45_000))
         .<Void>mapEmpty()
@@ -45,13 +54,18 @@ final class JobControlClient implements JobControl {
   /**
    * Without an answering consumer nothing is decided here: that node settles its own jobs when it
    * starts, and picks up a cancel_requested flag on its next scheduler tick. Settling from here could
-   * cancel a job that is alive elsewhere.
+   * cancel a job that is alive elsewhere. A node that just died still has its consumers listed until
+   * the cluster notices, so no answer in time counts as no answer too (its jobs are settled when it
+   * is declared lost).
    */
   private Future<Boolean> ask(String address, Job job, long timeoutMs) {
     return bus.request(address, new JsonObject().put("job_id", job.id()), new DeliveryOptions().setSendTimeout(timeoutMs))
         .map(true)
-        .recover(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
-            ? Future.succeededFuture(false)
-            : Future.failedFuture(err));
+        .recover(err -> unanswered(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+  }
+
+  private static boolean unanswered(Throwable err) {
+    return err instanceof ReplyException re
+        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT);
   }
 }

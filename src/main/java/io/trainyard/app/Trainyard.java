@@ -7,6 +7,10 @@ import io.trainyard.auth.AuthService;
 import io.trainyard.auth.PasswordHasher;
 import io.trainyard.auth.TokenRepository;
 import io.trainyard.auth.UserRepository;
+import io.trainyard.cluster.ClusterSettings;
+import io.trainyard.cluster.Membership;
+import io.trainyard.cluster.NodeIdentity;
+import io.trainyard.cluster.NodeVerticle;
 import io.trainyard.http.HttpVerticle;
 import io.trainyard.demo.DemoData;
 import io.trainyard.jobs.DatasetCatalog;
@@ -80,6 +84,13 @@ public final class Trainyard {
   }
 
   public static Future<Trainyard> start(Vertx vertx, JsonObject conf, PrometheusMeterRegistry registry) {
+    return start(vertx, conf, registry, Membership.alone());
+  }
+
+  /** @param membership the cluster manager's view, {@link Membership#alone()} when not clustered */
+  public static Future<Trainyard> start(Vertx vertx, JsonObject conf, PrometheusMeterRegistry registry,
+                                        Membership membership) {
+    ClusterSettings cluster = ClusterSettings.from(AppConfig.section(conf, "cluster"));
     if ("json".equals(AppConfig.section(conf, "logging").getString("format", "text"))) {
       for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
         h.setFormatter(new JsonLogFormatter());
@@ -100,7 +111,8 @@ public final class Trainyard {
       }
       return new Prepared(nodeId(conf, dataDir), SecretBox.at(dataDir.resolve("notifications.key")),
           Inventory.from(AppConfig.section(conf, "node"), GpuDetection::nvidiaSmi), Keeper.install(dataDir));
-    }, false);
+    }, false).compose(ready -> cluster.enabled()
+        ? NodeIdentity.checkUnique(vertx, ready.nodeId()).map(ready) : Future.succeededFuture(ready));
     return prepared.compose(ready -> Database.open(vertx, AppConfig.section(conf, "db"), dataDir).compose(db -> {
       String nodeId = ready.nodeId();
       JsonObject authConf = AppConfig.section(conf, "auth");
@@ -114,7 +126,8 @@ public final class Trainyard {
       MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
       JobMetrics metrics = new JobMetrics(meters);
       JobLedger ledger = new JobLedger(db.pool(), limits, vertx.eventBus(),
-          () -> vertx.eventBus().send(SchedulerApi.WAKE, null), metrics::announced);
+          // Published: in a cluster every node's scheduler may have room for what this change let start.
+          () -> vertx.eventBus().publish(SchedulerApi.WAKE, null), metrics::announced);
       ModelRepository models = new ModelRepository(db.pool());
       ResultRepository results = new ResultRepository(db.pool());
       Submissions submissions = new Submissions(vertx, jobRepo, ledger, models, datasets, paths,
@@ -147,6 +160,8 @@ public final class Trainyard {
               logsConf.getInteger("tail_chars", 20_000), jobRepo, FollowSettings.from(logsConf))))
           .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, launcher, nodeId,
               graceMs, AppConfig.section(conf, "supervisor").getLong("sweep_ms", 5000L))))
+          .compose(v -> vertx.deployVerticle(new NodeVerticle(db.pool(), ledger, membership, cluster, nodeId,
+              limits.nodeCapacity(), paths)))
           .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, ledger, nodeId,
               AppConfig.section(conf, "scheduler").getLong("tick_ms", 2000L), metrics::schedulerPass)))
           .compose(v -> vertx.deployVerticle(new ProvidersVerticle(cloud, polling, nodeId)))

@@ -47,7 +47,6 @@ final class EventStream {
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
         .putHeader("X-Accel-Buffering", "no");
-    resp.write(": connected\n\n");
     var vertx = ctx.vertx();
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(
         user.isAdmin() ? JobEvents.ALL : JobEvents.USER_PREFIX + user.id(),
@@ -56,6 +55,9 @@ final class EventStream {
             resp.write("data: " + msg.body().encode() + "\n\n");
           }
         });
+    // "connected" once the subscription is in place (in a cluster: known to every node), so a client
+    // that waits for it misses no event published anywhere after that.
+    consumer.completion().onComplete(ar -> resp.write(": connected\n\n"));
     long heartbeat = vertx.setPeriodic(heartbeatMs, t -> resp.write(": heartbeat\n\n"));
     resp.closeHandler(v -> {
       sessions.sse.decrementAndGet();

@@ -103,6 +103,7 @@ public final class HttpVerticle extends VerticleBase {
     authRoutes.mount(router);
     new EventStream(sse.getInteger("max_streams_per_address", 5), sse.getLong("heartbeat_seconds", 15L) * 1000, sessions)
         .mount(router);
+    new AdminRoutes().mount(router);
     BulkTargets targets = new BulkTargets(jobs.repository().pool());
     new ManagementRoutes(jobs, services.bulk(), targets, services.templates(), services.analytics()).mount(router);
     new JobCenterRoutes(services.bulk(), targets, new JobHistory(jobs.repository().pool(), jobs), services.logs(),
@@ -153,11 +154,15 @@ public final class HttpVerticle extends VerticleBase {
     // While the probe finds PostgreSQL unreachable, health says so at once instead of waiting on it.
     Future<?> check = services.databaseReachable().getAsBoolean() ? services.databaseCheck().get()
         : Future.failedFuture("database unreachable");
+    // Members as the cluster manager sees them (1 for a node alone).
+    Future<Integer> members = vertx.eventBus().<JsonObject>request(io.trainyard.cluster.ClusterApi.MEMBERS, null,
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2000).setLocalOnly(true))
+        .map(m -> m.body().getInteger("members")).otherwise(1);
     check
         .map("ok").otherwise("down")
-        .compose(db -> poller.map(db))
+        .compose(db -> poller.compose(p -> members).map(db))
         .onSuccess(db -> ctx.response().setStatusCode("ok".equals(db) ? 200 : 503).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("status", "ok".equals(db) ? "ok" : "degraded").put("db", db)
-                .put("node_id", jobs.nodeId()).put("cluster_members", 1).put("poller", poller.result()).encode()));
+                .put("node_id", jobs.nodeId()).put("cluster_members", members.result()).put("poller", poller.result()).encode()));
   }
 }

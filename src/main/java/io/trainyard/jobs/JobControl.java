@@ -20,6 +20,12 @@ public interface JobControl {
   /** SIGKILL now; completes once the exit is recorded; false when its node did not answer. */
   Future<Boolean> kill(Job job);
 
+  /**
+   * Removes a deleted job's files ({@code artifacts_dir}) on the node that ran it, whose disk holds
+   * them; false when that node did not answer.
+   */
+  Future<Boolean> purge(Job job);
+
   /** Cancels a cloud job at its provider (the caller has checked visibility). */
   Future<Void> cancelCloud(String jobId);
 }

@@ -37,6 +37,7 @@ import java.util.function.Function;
  *   pending      (new)     -> pending           cloud submission or discovery
  *   cloud apply  active    -> any later status  provider polls and webhooks
  *   settle       pending   -> failed | canceled never-acknowledged cloud submissions
+ *   node lost    running   -> failed            a surviving node, for the jobs of a node whose heartbeat stopped
  * </pre>
  */
 public final class JobLedger {
@@ -171,6 +172,50 @@ public final class JobLedger {
           return consequences(tx, changed, 0).map(claim);
         }))
         .onSuccess(claim -> announce(changed, false));
+  }
+
+  /** Nodes a survivor declared lost, and the running jobs of theirs that it failed. */
+  public record NodesLost(List<String> nodes, List<Job> failed) {
+  }
+
+  /**
+   * A surviving node ({@code survivor}) declares lost every other node whose heartbeat is older than
+   * {@code timeoutSeconds} and whose cluster member id is not among {@code liveMembers} (a member the
+   * cluster manager still sees is slow to reach the database, not dead), and fails their running jobs
+   * ({@code error: "node <id> was lost"}) in the same transaction: a node is never lost without its
+   * jobs settled, nor the other way round. It holds
+   * the claim's advisory lock, so a claim made by a node at the moment it is declared lost cannot slip
+   * in between. Marking a row 'lost' is atomic, so of several survivors exactly one settles each job;
+   * the freed slots wake the scheduler.
+   */
+  public Future<NodesLost> nodesLost(String survivor, double timeoutSeconds, List<String> liveMembers) {
+    Tuple args = Tuple.of(survivor, timeoutSeconds, liveMembers.toArray(new String[0]));
+    // Every node asks on every heartbeat and nearly always nobody is lost: a plain read answers that
+    // without taking the lock the claims need.
+    return pool.preparedQuery(LedgerSql.ANY_NODE_LOST).execute(args).compose(rows -> rows.iterator().next().getBoolean(0)
+        ? declareLost(args) : Future.succeededFuture(new NodesLost(List.of(), List.of())));
+  }
+
+  private Future<NodesLost> declareLost(Tuple args) {
+    List<Job> changed = new ArrayList<>();
+    return inTransaction(changed, tx -> tx.query("SELECT pg_advisory_xact_lock(7100001)").execute()
+        .compose(v -> tx.preparedQuery(LedgerSql.MARK_NODES_LOST).execute(args))
+        .compose(lost -> {
+          String[] nodes = new String[lost.size()];
+          int i = 0;
+          for (Row r : lost) {
+            nodes[i++] = r.getString(0);
+          }
+          if (nodes.length == 0) {
+            return Future.succeededFuture(new NodesLost(List.of(), List.of()));
+          }
+          return tx.preparedQuery(LedgerSql.FAIL_ON_LOST_NODES).execute(Tuple.of((Object) nodes)).compose(rows -> {
+            changed.addAll(JobRows.all(rows, limits));
+            List<Job> failed = List.copyOf(changed);
+            return consequences(tx, changed, 0).map(new NodesLost(List.of(nodes), failed));
+          });
+        }))
+        .onSuccess(lost -> announce(changed, true));
   }
 
   /** Records the spawned process; answers whether a cancel arrived meanwhile (empty: job gone or finished). */

@@ -12,11 +12,15 @@ final class JobRemoval {
   private final Vertx vertx;
   private final JobRepository jobs;
   private final JobPaths paths;
+  private final JobControl control;
+  private final String nodeId;
 
-  JobRemoval(Vertx vertx, JobRepository jobs, JobPaths paths) {
+  JobRemoval(Vertx vertx, JobRepository jobs, JobPaths paths, JobControl control, String nodeId) {
     this.vertx = vertx;
     this.jobs = jobs;
     this.paths = paths;
+    this.control = control;
+    this.nodeId = nodeId;
   }
 
   /** Deletes a finished job (a sweep with its shards): {deleted, removed_models, removed_results}. */
@@ -49,8 +53,20 @@ final class JobRemoval {
       if (r.isEmpty() || !purge) {
         return Future.succeededFuture(r);
       }
-      return vertx.executeBlocking(() -> paths.purge(job.artifactsDir()), false).map(x -> r);
+      return purgeFiles(job).map(x -> r);
     });
+  }
+
+  /**
+   * A job's files are on the disk of the node that ran it, so that node removes them; this node
+   * removes whatever it holds itself (its own jobs, or a disk the nodes share).
+   */
+  private Future<Void> purgeFiles(Job job) {
+    Future<Boolean> here = vertx.executeBlocking(() -> paths.purge(job.artifactsDir()), false);
+    if (job.nodeId() == null || job.nodeId().equals(nodeId)) {
+      return here.mapEmpty();
+    }
+    return here.compose(x -> control.purge(job)).mapEmpty();
   }
 
   private static JsonObject counts() {

@@ -28,7 +28,7 @@ public final class JobService {
     this.control = control;
     this.ledger = ledger;
     this.submissions = submissions;
-    this.removal = new JobRemoval(vertx, jobs, paths);
+    this.removal = new JobRemoval(vertx, jobs, paths, control, nodeId);
     this.nodeId = nodeId;
   }
 

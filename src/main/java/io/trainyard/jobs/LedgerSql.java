@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 /**
  * The SQL of {@link JobLedger}: the only statements that write {@code jobs.status}. Guards on a status
  * given at run time are generated from {@link JobStatus#canMoveTo}; statements whose move is fixed
- * (claim: queued to running, exited: running to terminal, dependents: queued to failed) name their
+ * (claim: queued to running, exited: running to terminal, dependents: queued to failed, node lost:
+ * running to failed) name their
  * one legal source status, which {@code JobLedgerTest} checks against the same rule.
  */
 final class LedgerSql {
@@ -157,7 +158,9 @@ final class LedgerSql {
       -- GPUs does not hold back a later one that fits now. gpu_at is where its GPUs start among the free ones.
       walk(rn, job_id, took, gpu_at, gpus, slots, gpus_left, cpus_left, mem_left) AS (
         SELECT 0::bigint, NULL::text, false, 0, 0,
-               greatest(0, $3::int - (SELECT coalesce(sum(here), 0) FROM running))::int,
+               -- A node that is draining (or was declared lost and has not come back yet) starts nothing.
+               CASE WHEN EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = $4 AND n.state <> 'up') THEN 0
+                    ELSE greatest(0, $3::int - (SELECT coalesce(sum(here), 0) FROM running))::int END,
                cardinality(f.gpus), f.cpus, f.mem FROM free f
         UNION ALL
         SELECT o.rn, o.job_id, fit.ok, cardinality((SELECT gpus FROM free)) - w.gpus_left, o.gpus,
@@ -174,6 +177,11 @@ final class LedgerSql {
         UNION ALL SELECT p.job_id, '{}'::text[] FROM walk p WHERE p.took AND p.gpus = 0)
       UPDATE jobs j SET status = 'running', node_id = $4, started_at = clock_timestamp(), updated_at = clock_timestamp(),
         assigned_gpus = (SELECT p.gpus FROM picked p WHERE p.job_id = j.job_id), not_before = NULL,
+        -- The job's files live on the node that runs it (the submission named the submitting node's).
+        log_path = coalesce((SELECT n.jobs_dir || '/' || j.job_id || '/output.log' FROM cluster_nodes n
+                             WHERE n.node_id = $4), j.log_path),
+        artifacts_dir = coalesce((SELECT n.jobs_dir || '/' || j.job_id FROM cluster_nodes n WHERE n.node_id = $4),
+                                 j.artifacts_dir),
         params = CASE WHEN j.job_type = 'predict' AND j.params->>'model_path' IS NULL THEN j.params || coalesce(
           (SELECT jsonb_build_object('model_id', m.model_id, 'model_path', m.path) FROM models m
            WHERE m.job_id = j.depends_on LIMIT 1), '{}'::jsonb) ELSE j.params END
@@ -200,6 +208,26 @@ final class LedgerSql {
 
   /** The claim of a timer pass, independent of {@code queue_counts}. */
   static final String CLAIM_BY_INDEX = CLAIM.formatted(WAITING_BY_INDEX);
+
+  private static final String LOST_NODE = """
+      state <> 'lost' AND node_id <> $1 AND last_heartbeat_at < clock_timestamp() - make_interval(secs => $2)
+        AND member_id <> ALL($3::text[])""";
+
+  /**
+   * Every other node ($1 is the survivor asking) whose heartbeat is older than $2 seconds and that is
+   * not a live cluster member ($3), marked lost (draining ones too); a node already lost is left alone.
+   */
+  static final String MARK_NODES_LOST = "UPDATE cluster_nodes SET state = 'lost', lost_at = clock_timestamp() WHERE "
+      + LOST_NODE + " RETURNING node_id";
+
+  /** Whether {@link #MARK_NODES_LOST} would mark any node (a read, no lock). */
+  static final String ANY_NODE_LOST = "SELECT EXISTS (SELECT 1 FROM cluster_nodes WHERE " + LOST_NODE + ")";
+
+  /** The running jobs of lost nodes ($1) fail (running -> failed), naming the node. */
+  static final String FAIL_ON_LOST_NODES = """
+      UPDATE jobs SET status = 'failed', finished_at = clock_timestamp(), updated_at = clock_timestamp(),
+        error = 'node ' || node_id || ' was lost'
+      WHERE node_id = ANY($1) AND status = 'running' AND provider = 'local' AND job_type <> 'sweep' RETURNING *""";
 
   static final String SPAWNED = """
       UPDATE jobs SET pid = $2, pid_start = $3, updated_at = clock_timestamp()

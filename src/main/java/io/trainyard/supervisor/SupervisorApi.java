@@ -38,4 +38,14 @@ public final class SupervisorApi {
   public static String settle(String nodeId) {
     return "supervisor." + nodeId + ".settle";
   }
+
+  /**
+   * Request {@code {jobs: [{job_id, pid, pid_start}]}}: jobs of this node that the ledger settled while
+   * this node was cut off (declared lost). Their processes are SIGKILLed, whether this server still
+   * supervises them or they outlived an earlier server (then only if pid and start time still match);
+   * their settled rows are not touched. Replies {@code {stopped}}, the number of process groups signalled.
+   */
+  public static String release(String nodeId) {
+    return "supervisor." + nodeId + ".release";
+  }
 }

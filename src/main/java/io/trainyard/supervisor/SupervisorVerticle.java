@@ -106,7 +106,8 @@ public final class SupervisorVerticle extends VerticleBase {
         bus.<JsonObject>consumer(SupervisorApi.start(nodeId), m -> startJob(m.body())).completion(),
         bus.<JsonObject>consumer(SupervisorApi.cancel(nodeId), m -> stop(m, false)).completion(),
         bus.<JsonObject>consumer(SupervisorApi.kill(nodeId), m -> stop(m, true)).completion(),
-        bus.<JsonObject>consumer(SupervisorApi.settle(nodeId), this::settle).completion());
+        bus.<JsonObject>consumer(SupervisorApi.settle(nodeId), this::settle).completion(),
+        bus.<JsonObject>consumer(SupervisorApi.release(nodeId), this::release).completion());
     return Future.all(live).compose(v -> reconcile()).onSuccess(v -> {
       if (sweepMs > 0) {
         sweepTimer = vertx.setPeriodic(sweepMs, t -> sweep());
@@ -407,6 +408,37 @@ public final class SupervisorVerticle extends VerticleBase {
       return;
     }
     settleIfGone(jobId).onComplete(ar -> msg.reply(new JsonObject().put("job_id", jobId)));
+  }
+
+  /**
+   * The ledger already settled these jobs (this node was declared lost): only their processes are
+   * left to stop. A tracked one's exit is then recorded as usual, which its settled row ignores.
+   */
+  private void release(Message<JsonObject> msg) {
+    List<JsonObject> gone = new java.util.ArrayList<>();
+    int stopped = 0;
+    for (Object o : msg.body().getJsonArray("jobs", new io.vertx.core.json.JsonArray())) {
+      JsonObject j = (JsonObject) o;
+      Tracked t = tracked.get(j.getString("job_id"));
+      if (t != null) {
+        beginStop(t, true);
+        stopped++;
+      } else if (j.getLong("pid") != null) {
+        gone.add(j);
+      }
+    }
+    int signalled = stopped;
+    vertx.executeBlocking(() -> {
+      int n = 0;
+      for (JsonObject j : gone) {
+        long pid = j.getLong("pid");
+        if (ProcessGroup.isSame(pid, j.getLong("pid_start"))) {
+          ProcessGroup.signal(pid, "KILL");
+          n++;
+        }
+      }
+      return n;
+    }, false).onComplete(ar -> msg.reply(new JsonObject().put("stopped", signalled + (ar.succeeded() ? ar.result() : 0))));
   }
 
   /**

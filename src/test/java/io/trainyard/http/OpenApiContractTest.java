@@ -153,6 +153,13 @@ class OpenApiContractTest {
     check("PATCH", "/api/users/{id}", admin.patch("/api/users/" + created.json().getJsonObject("user").getLong("id"),
         new JsonObject().put("schedule_mode", "parallel")).expect(200));
     check("GET", "/api/users", bea.get("/api/users").expect(403));
+    check("GET", "/api/admin/nodes", admin.get("/api/admin/nodes").expect(200));
+    String node = "/api/admin/nodes/" + server.nodeId();
+    check("POST", "/api/admin/nodes/{node_id}/drain", admin.post(node + "/drain", null).expect(200));
+    check("POST", "/api/admin/nodes/{node_id}/resume", admin.post(node + "/resume", null).expect(200));
+    check("POST", "/api/admin/nodes/{node_id}/drain", admin.post("/api/admin/nodes/nobody/drain", null).expect(404));
+    check("POST", "/api/admin/nodes/{node_id}/resume", admin.post("/api/admin/nodes/a%20b/resume", null).expect(400));
+    check("GET", "/api/admin/nodes", bea.get("/api/admin/nodes").expect(403));
 
     check("POST", "/api/jobs/bulk-delete", bea.post("/api/jobs/bulk-delete", ids).expect(200));
     check("POST", "/api/jobs/flush", bea.post("/api/jobs/flush?scope=all", null).expect(200));

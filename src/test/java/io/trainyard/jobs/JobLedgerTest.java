@@ -290,6 +290,73 @@ class JobLedgerTest {
         "/tmp/" + id);
   }
 
+  @Test
+  void aNodeWhoseHeartbeatStoppedIsDeclaredLostOnceAndItsRunningJobsFailNamingIt() throws Exception {
+    List<String> ids = claimedOn("node-doomed", 2);
+    insertNode("node-doomed", "m-doomed", 3600, "up");
+    insertNode("node-member", "m-alive", 3600, "up");
+    insertNode("node-fresh", "m-fresh", 0, "up");
+    int wakes = WAKES.get();
+
+    JobLedger.NodesLost lost = await(ledger.nodesLost("node-survivor", 30, List.of("m-alive", "m-survivor")));
+    assertEquals(List.of("node-doomed"), lost.nodes(), "a node still in the membership, or fresh, is not lost");
+    assertEquals(java.util.Set.copyOf(ids), lost.failed().stream().map(Job::id).collect(java.util.stream.Collectors.toSet()));
+    for (String id : ids) {
+      JsonObject event = eventFor(id, "failed");
+      assertEquals("node node-doomed was lost", event.getJsonObject("job").getString("error"));
+      assertEquals("failed", status(id));
+    }
+    assertEquals(wakes + 1, WAKES.get(), "the freed slots wake the scheduler once");
+    assertEquals("lost", nodeState("node-doomed"));
+    assertEquals("up", nodeState("node-member"));
+    assertEquals("up", nodeState("node-fresh"));
+
+    JobLedger.NodesLost again = await(ledger.nodesLost("node-other-survivor", 30, List.of()));
+    assertFalse(again.nodes().contains("node-doomed"), "a lost node is declared lost once");
+    assertTrue(again.failed().stream().noneMatch(j -> ids.contains(j.id())));
+  }
+
+  @Test
+  void aDrainingNodeClaimsNothingAndClaimsAgainWhenUp() throws Exception {
+    insertNode("node-drained", "m-drained", 0, "draining");
+    String id = await(ledger.queue(List.of(newJob(null, JobType.TRAIN)))).get(0).id();
+    holdAllQueuedBut(List.of(id));
+    assertTrue(await(ledger.claim("node-drained", false)).started().isEmpty(), "a draining node starts nothing");
+    assertEquals("queued", status(id));
+    await(db.pool().query("UPDATE cluster_nodes SET state = 'up' WHERE node_id = 'node-drained'").execute());
+    assertEquals(List.of(id), await(ledger.claim("node-drained", false)).started().stream().map(Job::id).toList());
+  }
+
+  /** {@code n} new jobs claimed by {@code node} (every other queued job is held back). */
+  private static List<String> claimedOn(String node, int n) throws Exception {
+    List<JobLedger.NewJob> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      batch.add(newJob(null, JobType.TRAIN));
+    }
+    List<String> ids = await(ledger.queue(batch)).stream().map(Job::id).toList();
+    holdAllQueuedBut(ids);
+    assertEquals(n, await(ledger.claim(node, false)).started().size());
+    return ids;
+  }
+
+  private static void holdAllQueuedBut(List<String> ids) throws Exception {
+    await(db.pool().preparedQuery("UPDATE jobs SET cancel_requested = true WHERE status = 'queued' AND job_id <> ALL($1)")
+        .execute(Tuple.tuple().addArrayOfString(ids.toArray(new String[0]))));
+  }
+
+  /** A node row whose last heartbeat is {@code ageSeconds} old. */
+  private static void insertNode(String node, String member, double ageSeconds, String state) throws Exception {
+    await(db.pool().preparedQuery("""
+            INSERT INTO cluster_nodes(node_id, instance, member_id, capacity, version, state, last_heartbeat_at)
+            VALUES ($1, 'i', $2, 8, 'test', $4, clock_timestamp() - make_interval(secs => $3))""")
+        .execute(Tuple.of(node, member, ageSeconds, state)));
+  }
+
+  private static String nodeState(String node) throws Exception {
+    return await(db.pool().preparedQuery("SELECT state FROM cluster_nodes WHERE node_id = $1").execute(Tuple.of(node)))
+        .iterator().next().getString(0);
+  }
+
   private static String status(String jobId) throws Exception {
     return await(db.pool().preparedQuery("SELECT status FROM jobs WHERE job_id = $1").execute(Tuple.of(jobId)))
         .iterator().next().getString(0);

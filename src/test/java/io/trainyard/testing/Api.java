@@ -36,6 +36,13 @@ public final class Api {
     return signed;
   }
 
+  /** The same signed-in user talking to another server (a cluster node sharing the sessions). */
+  public Api at(String otherBase) {
+    Api moved = new Api(otherBase, token);
+    moved.user = user;
+    return moved;
+  }
+
   public String token() {
     return token;
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,16 +20,14 @@ public final class ServerProcess {
   }
 
   public static ServerProcess start(Path dataDir, Path config, Path output) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), "io.trainyard.app.Main")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
-    pb.environment().put("TRAINYARD_DATA_DIR", dataDir.toString());
-    pb.environment().put("TRAINYARD_HTTP_PORT", "0");
-    pb.environment().put("TRAINYARD_CONFIG", config.toString());
-    pb.environment().put("TRAINYARD_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
-    pb.environment().remove("TRAINYARD_DB_URL");
+    return start(dataDir, config, output, Map.of());
+  }
+
+  /** With extra environment variables (a shared database, cluster settings); the rest as above. */
+  public static ServerProcess start(Path dataDir, Path config, Path output, Map<String, String> env)
+      throws IOException, InterruptedException {
     long already = Files.exists(output) ? Files.size(output) : 0;
-    Process p = pb.start();
+    Process p = builder(dataDir, config, output, env).start();
     Integer port = null;
     try {
       // Done when the start line names the port, or when the process has died without one.
@@ -42,6 +41,35 @@ public final class ServerProcess {
     }
     p.destroyForcibly();
     throw new IllegalStateException("server did not come up:\n" + Files.readString(output));
+  }
+
+  /**
+   * Starts a server that is expected to refuse to start; answers what it printed once it has exited
+   * (or fails if it came up, or is still running after two minutes).
+   */
+  public static String failedStart(Path dataDir, Path config, Path output, Map<String, String> env)
+      throws IOException, InterruptedException {
+    long already = Files.exists(output) ? Files.size(output) : 0;
+    Process p = builder(dataDir, config, output, env).start();
+    if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("the server neither started nor exited:\n" + Files.readString(output));
+    }
+    String out = Files.readString(output);
+    return out.substring((int) Math.min(already, out.length()));
+  }
+
+  private static ProcessBuilder builder(Path dataDir, Path config, Path output, Map<String, String> env) {
+    ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), "io.trainyard.app.Main")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    pb.environment().put("TRAINYARD_DATA_DIR", dataDir.toString());
+    pb.environment().put("TRAINYARD_HTTP_PORT", "0");
+    pb.environment().put("TRAINYARD_CONFIG", config.toString());
+    pb.environment().put("TRAINYARD_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
+    pb.environment().remove("TRAINYARD_DB_URL");
+    pb.environment().putAll(env);
+    return pb;
   }
 
   /** The port of the "is up" line written after {@code from}, or null while there is none. */
