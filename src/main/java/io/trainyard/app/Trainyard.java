@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trainyard.auth.AuthService;
+import io.trainyard.auth.LoginThrottle;
 import io.trainyard.auth.PasswordHasher;
 import io.trainyard.auth.TokenRepository;
 import io.trainyard.auth.UserRepository;
@@ -99,8 +100,12 @@ public final class Trainyard {
       Limits limits = Limits.from(AppConfig.section(conf, "scheduler"));
       UserRepository users = new UserRepository(db.pool());
       long ttlHours = authConf.getLong("token_ttl_hours", 720L);
+      // PBKDF2 gets threads of its own: a sign-in flood queues there, not on the pool that launches jobs.
       AuthService auth = new AuthService(vertx, users, new TokenRepository(db.pool(), ttlHours),
-          new PasswordHasher(authConf.getInteger("pbkdf2_iterations", 310_000)));
+          new PasswordHasher(authConf.getInteger("pbkdf2_iterations", 310_000)),
+          vertx.createSharedWorkerExecutor("trainyard-password-hashing", authConf.getInteger("hashing_threads", 2)),
+          new LoginThrottle(authConf.getInteger("login_max_failures", 5),
+              authConf.getLong("login_window_seconds", 60L) * 1000, System::currentTimeMillis));
       JobRepository jobRepo = new JobRepository(db.pool(), limits);
       MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
       JobMetrics metrics = new JobMetrics(meters);

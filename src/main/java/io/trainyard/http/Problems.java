@@ -26,6 +26,9 @@ public final class Problems {
     if (err instanceof DomainException d) {
       status = d.kind().code;
       detail = d.getMessage();
+      if (d.retryAfterSeconds() != null) {
+        ctx.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
+      }
       if (!d.errors().isEmpty()) {
         extra = new JsonObject().put("errors", d.toJson().getJsonArray("errors"));
       }
