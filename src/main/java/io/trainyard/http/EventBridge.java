@@ -28,7 +28,6 @@ import java.util.Optional;
  * regex alone would let anyone subscribe to anyone's jobs; the per-user check is what makes it safe.
  */
 final class EventBridge {
-  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EventBridge.class.getName());
   private final Vertx vertx;
   private final TokenRepository tokens;
   private final JobRepository jobs;
@@ -106,9 +105,8 @@ final class EventBridge {
         // A client that does not read would pile every event up in our memory: drop it instead; it
         // reconnects and resumes its logs by offset.
         if (event.socket().writeQueueFull()) {
-          LOG.warning("dropping a bridge client that does not keep up (its write queue is full): " + event.socket().remoteAddress());
           event.complete(false);
-          event.socket().close();
+          SlowClients.drop(event.socket());
         } else {
           event.complete(true);
         }

@@ -56,7 +56,7 @@ final class EventStream {
         msg -> {
           if (resp.writeQueueFull()) {
             // A client that does not read would pile events up in our memory: drop it; it reconnects.
-            ctx.request().connection().close();
+            SlowClients.drop(ctx.request().connection(), address);
           } else if (!resp.ended()) {
             resp.write("data: " + msg.body().encode() + "\n\n");
           }

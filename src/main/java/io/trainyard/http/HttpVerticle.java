@@ -82,7 +82,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(ctx ->
         (ctx.request().path().startsWith("/api/webhooks/") ? webhookBodies : apiBodies).handle(ctx));
     // SockJS's XHR transports (xhr_send, jsonp_send) read the body the BodyHandler collects.
-    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(65_536));
+    // (POST only: a websocket upgrade must reach the SockJS handler with its request untouched.)
+    router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(65_536));
     router.get("/api/health").handler(this::health);
     OpenApiRoutes openApi = new OpenApiRoutes(vertx);
     openApi.mount(router);
