@@ -113,8 +113,9 @@ public final class Trainyard {
           () -> vertx.eventBus().send(SchedulerApi.WAKE, null), metrics::announced);
       ModelRepository models = new ModelRepository(db.pool());
       ResultRepository results = new ResultRepository(db.pool());
+      JsonObject limitsConf = AppConfig.section(conf, "limits");
       Submissions submissions = new Submissions(vertx, jobRepo, ledger, models, datasets, paths,
-          jobsConf.getInteger("default_epochs", 10));
+          jobsConf.getInteger("default_epochs", 10), limitsConf.getLong("max_queued_per_user", 10_000L));
       JobService jobs = new JobService(vertx, jobRepo, ledger, submissions, paths,
           new JobControlClient(vertx.eventBus()), nodeId);
       Launcher launcher = new Launcher(AppConfig.section(conf, "jobs.types"), paths.datasets(),
@@ -126,7 +127,7 @@ public final class Trainyard {
           ledger, paths, meters);
       HttpVerticle.Services services = new HttpVerticle.Services(auth, jobs, new LogService(vertx, jobs, nodeId),
           new Artifacts(vertx, datasets, models, results), new BulkActions(jobs, db.pool()),
-          new Templates(db.pool(), submissions), new Analytics(db.pool()),
+          new Templates(db.pool(), submissions, limitsConf.getInteger("max_templates_per_user", 1000)), new Analytics(db.pool()),
           () -> db.pool().query("SELECT 1").execute());
       JsonObject httpConf = AppConfig.section(conf, "http").copy()
           .put("metrics_token", AppConfig.section(conf, "metrics").getString("token", ""));
