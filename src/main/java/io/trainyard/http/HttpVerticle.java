@@ -124,6 +124,7 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> Problems.send(ctx, 405, "Method not allowed", null));
     return openApi.ready().compose(doc -> vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
         .requestHandler(router)
+        .invalidRequestHandler(Problems::invalidRequest)
         .listen(http.getInteger("port", 8080), http.getString("host", "127.0.0.1"))
         .onSuccess(s -> server = s));
   }
