@@ -91,6 +91,7 @@ final class EventBridge {
       });
       case SOCKET_CREATED -> {
         sessions.sockjs.incrementAndGet();
+        held.put(event.socket(), new HashMap<>());
         event.complete(true);
       }
       case SOCKET_CLOSED -> {
@@ -146,7 +147,10 @@ final class EventBridge {
 
   /** The socket now follows this sign-in: a logout, password change or demotion closes it. */
   private void hold(SockJSSocket socket, User user, String token) {
-    Map<String, Held> mine = held.computeIfAbsent(socket, s -> new HashMap<>());
+    Map<String, Held> mine = held.get(socket);
+    if (mine == null) {
+      return; // closed while its register was being checked
+    }
     mine.computeIfAbsent(user.id() + " " + token, k -> new Held(user.id(), live.open(user, token, socket::close)));
   }
 
