@@ -187,11 +187,25 @@ public final class AuthService {
         });
   }
 
+  /**
+   * Proves the caller's current password. Wrong guesses count against the username like failed
+   * sign-ins, so a stolen session is no unthrottled oracle for the password.
+   */
   private Future<Void> checkCurrent(User caller, String current) {
+    String session = "session-of-user-" + caller.id();
+    long wait = throttle.retryAfterSeconds(caller.username(), session);
+    if (wait > 0) {
+      return Future.failedFuture(DomainException.rateLimited("Too many wrong passwords; try again in " + wait + " s", wait));
+    }
     return users.credentials(caller.username())
         .compose(row -> hashing.executeBlocking(() -> row.isPresent() && hasher.verify(current, row.get().getString("password_hash")), false))
-        .compose(ok -> ok ? Future.succeededFuture()
-            : Future.failedFuture(DomainException.invalid("current_password", "is not your current password")));
+        .compose(ok -> {
+          if (ok) {
+            return Future.succeededFuture();
+          }
+          throttle.failed(caller.username(), session);
+          return Future.failedFuture(DomainException.invalid("current_password", "is not your current password"));
+        });
   }
 
   private Future<String> hash(String password) {

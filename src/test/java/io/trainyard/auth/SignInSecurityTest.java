@@ -93,6 +93,20 @@ class SignInSecurityTest {
   }
 
   @Test
+  void wrongCurrentPasswordsAreThrottledLikeFailedSignIns() {
+    Api hank = server.user("hank", "serial");
+    String self = "/api/users/" + hank.userId();
+    for (int i = 0; i < 5; i++) {
+      hank.patch(self, new JsonObject().put("password", "hank-pass-2").put("current_password", "guess-" + i)).problem(400);
+    }
+    Api.Res r = hank.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + self)).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(new JsonObject().put("password", "hank-pass-2")
+            .put("current_password", "hank-pass-1").encode())));
+    r.problem(429);
+    assertTrue(Long.parseLong(r.header("Retry-After")) >= 1);
+  }
+
+  @Test
   void expiredTokensArePrunedWhenTheirUserSignsIn() throws Exception {
     Api gina = server.user("gina", "serial");
     try (var c = server.sql()) {
