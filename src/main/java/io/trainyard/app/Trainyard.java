@@ -105,6 +105,7 @@ public final class Trainyard {
           new PasswordHasher(authConf.getInteger("pbkdf2_iterations", 310_000)),
           vertx.createSharedWorkerExecutor("trainyard-password-hashing", authConf.getInteger("hashing_threads", 2)),
           new LoginThrottle(authConf.getInteger("login_max_failures", 5),
+              authConf.getInteger("login_max_failures_per_address", 20),
               authConf.getLong("login_window_seconds", 60L) * 1000, System::currentTimeMillis));
       JobRepository jobRepo = new JobRepository(db.pool(), limits);
       MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();

@@ -8,8 +8,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Failed sign-ins per username and per client address, in a sliding window: after {@code maxFailures}
- * within {@code windowMs} either key is refused until its oldest failure leaves the window. Keeping
- * both keys stops one address guessing many names and many addresses guessing one name. A success
+ * for a name (or {@code maxAddressFailures} from an address) within {@code windowMs} that key is refused
+ * until its oldest failure leaves the window. Keeping both keys stops one address guessing many names and
+ * many addresses guessing one name; an address gets more room, since many users may share one (a NAT,
+ * an office, a proxy that is not trusted). A success
  * clears the username's failures (not the address's: a guesser who knows one password gains nothing).
  * In memory, per node: a restart forgets, which costs a guesser at most one more window.
  */
@@ -17,12 +19,14 @@ public final class LoginThrottle {
   /** Keys kept at most; beyond it the oldest state is dropped rather than memory growing without end. */
   private static final int MAX_KEYS = 100_000;
   private final int maxFailures;
+  private final int maxAddressFailures;
   private final long windowMs;
   private final LongSupplier clock;
   private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
 
-  public LoginThrottle(int maxFailures, long windowMs, LongSupplier clock) {
+  public LoginThrottle(int maxFailures, int maxAddressFailures, long windowMs, LongSupplier clock) {
     this.maxFailures = maxFailures;
+    this.maxAddressFailures = maxAddressFailures;
     this.windowMs = windowMs;
     this.clock = clock;
   }
@@ -30,7 +34,7 @@ public final class LoginThrottle {
   /** Seconds until a sign-in for this name from this address may be tried again; 0: now. */
   public long retryAfterSeconds(String username, String address) {
     long now = clock.getAsLong();
-    long wait = Math.max(waitMs(user(username), now), waitMs(addr(address), now));
+    long wait = Math.max(waitMs(user(username), maxFailures, now), waitMs(addr(address), maxAddressFailures, now));
     return wait <= 0 ? 0 : Math.max(1, (wait + 999) / 1000);
   }
 
@@ -59,14 +63,14 @@ public final class LoginThrottle {
     });
   }
 
-  private long waitMs(String key, long now) {
-    if (maxFailures <= 0) {
+  private long waitMs(String key, int max, long now) {
+    if (max <= 0) {
       return 0;
     }
     long[] wait = {0};
     failures.computeIfPresent(key, (k, d) -> {
       prune(d, now);
-      if (d.size() >= maxFailures) {
+      if (d.size() >= max) {
         wait[0] = d.peekFirst() + windowMs - now;
       }
       return d.isEmpty() ? null : d;

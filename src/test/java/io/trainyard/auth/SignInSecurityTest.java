@@ -62,8 +62,8 @@ class SignInSecurityTest {
   }
 
   @Test
-  void fiveFailuresFromOneAddressThrottleThatAddressForEveryName() {
-    for (int i = 0; i < 5; i++) {
+  void twentyFailuresFromOneAddressThrottleThatAddressForEveryName() {
+    for (int i = 0; i < 20; i++) {
       login("ghost-" + i, "whatever-1", "10.9.9.9", null).problem(401);
     }
     login("admin", TestServer.ADMIN_PASSWORD, "10.9.9.9", null).problem(429);
@@ -135,12 +135,12 @@ class SignInSecurityTest {
           .header("X-Forwarded-Proto", "https").POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
               .put("username", "admin").put("password", TestServer.ADMIN_PASSWORD).encode())));
       assertFalse(ok.expect(200).header("Set-Cookie").contains("Secure"), "an untrusted X-Forwarded-Proto is ignored");
-      for (int i = 0; i < 5; i++) {
+      for (int i = 0; i < 20; i++) {
         plain.api().send(HttpRequest.newBuilder(URI.create(plain.baseUrl() + "/api/auth/login"))
             .header("X-Forwarded-For", "10.5.5." + i).POST(HttpRequest.BodyPublishers.ofString(
                 new JsonObject().put("username", "nobody-" + i).put("password", "x-x-x-x").encode()))).problem(401);
       }
-      // Five failures from one real address throttle it, whatever X-Forwarded-For claimed.
+      // Twenty failures from one real address throttle it, whatever X-Forwarded-For claimed.
       Api.Res r = plain.api().send(HttpRequest.newBuilder(URI.create(plain.baseUrl() + "/api/auth/login"))
           .header("X-Forwarded-For", "10.6.6.6").header("X-Forwarded-Proto", "https")
           .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", "admin")
