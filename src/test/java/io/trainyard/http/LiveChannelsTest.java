@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -121,6 +122,46 @@ class LiveChannelsTest {
       ws.stall();
       publishUntilGauge(address, "sockjs", open - 1);
     }
+  }
+
+  /** The browser's transport: SockJS framing over a websocket of a session ({@code /eventbus/<server>/<session>/websocket}). */
+  @Test
+  void aSockJsSessionClientThatStopsReadingIsDropped() throws Exception {
+    Api erin = server.user("erin", "serial");
+    String address = "jobs.user." + erin.userId();
+    java.util.concurrent.BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+    boolean[] stalled = {false};
+    java.net.http.WebSocket ws = http.newWebSocketBuilder().header("Cookie", "trainyard_session=" + erin.token())
+        .header("Origin", server.baseUrl())
+        .buildAsync(URI.create(server.baseUrl().replace("http://", "ws://") + "/eventbus/123/" + UUID.randomUUID().toString()
+            .substring(0, 8) + "/websocket"), new java.net.http.WebSocket.Listener() {
+              @Override
+              public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                frames.add(data.toString());
+                if (!stalled[0]) {
+                  w.request(1);
+                }
+                return null;
+              }
+            }).join();
+    try {
+      int open = awaitGaugeAtLeast("sockjs", 1);
+      ws.sendText(new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "register").put("address", address).encode())
+          .encode(), true).join();
+      String marker = UUID.randomUUID().toString();
+      Await.until("the session's register to deliver a marker", WAIT, () -> {
+        server.publish(address, new JsonObject().put("type", "test_marker").put("marker", marker));
+        return frames.stream().anyMatch(f -> f.contains(marker));
+      }, Boolean::booleanValue);
+      stalled[0] = true;
+      publishUntilGauge(address, "sockjs", open - 1);
+    } finally {
+      ws.abort();
+    }
+  }
+
+  private int awaitGaugeAtLeast(String transport, int value) {
+    return Await.until(transport + " sessions to reach " + value, WAIT, () -> gauge(transport), n -> n >= value);
   }
 
   @Test
