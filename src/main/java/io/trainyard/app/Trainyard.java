@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trainyard.auth.AuthService;
+import io.trainyard.auth.LoginThrottle;
 import io.trainyard.auth.PasswordHasher;
 import io.trainyard.auth.TokenRepository;
 import io.trainyard.auth.UserRepository;
@@ -120,8 +121,13 @@ public final class Trainyard {
       Limits limits = Limits.from(AppConfig.section(conf, "scheduler"), ready.inventory());
       UserRepository users = new UserRepository(db.pool());
       long ttlHours = authConf.getLong("token_ttl_hours", 720L);
+      // PBKDF2 gets threads of its own: a sign-in flood queues there, not on the pool that launches jobs.
       AuthService auth = new AuthService(vertx, users, new TokenRepository(db.pool(), ttlHours),
-          new PasswordHasher(authConf.getInteger("pbkdf2_iterations", 310_000)));
+          new PasswordHasher(authConf.getInteger("pbkdf2_iterations", 310_000)),
+          vertx.createSharedWorkerExecutor("trainyard-password-hashing", authConf.getInteger("hashing_threads", 2)),
+          new LoginThrottle(authConf.getInteger("login_max_failures", 5),
+              authConf.getInteger("login_max_failures_per_address", 20),
+              authConf.getLong("login_window_seconds", 60L) * 1000, System::currentTimeMillis));
       JobRepository jobRepo = new JobRepository(db.pool(), limits);
       MeterRegistry meters = registry != null ? registry : new SimpleMeterRegistry();
       JobMetrics metrics = new JobMetrics(meters);
@@ -130,9 +136,11 @@ public final class Trainyard {
           () -> vertx.eventBus().publish(SchedulerApi.WAKE, null), metrics::announced);
       ModelRepository models = new ModelRepository(db.pool());
       ResultRepository results = new ResultRepository(db.pool());
+      JsonObject limitsConf = AppConfig.section(conf, "limits");
       Submissions submissions = new Submissions(vertx, jobRepo, ledger, models, datasets, paths,
           jobsConf.getInteger("default_epochs", 10), new Execution(AppConfig.section(conf, "jobs.types"), ready.inventory()),
-          new StorageCheck(vertx, paths.artifacts().resolve("jobs"), jobsConf.getLong("min_free_mb", 64L) << 20));
+          new StorageCheck(vertx, paths.artifacts().resolve("jobs"), jobsConf.getLong("min_free_mb", 64L) << 20),
+          limitsConf.getLong("max_queued_per_user", 10_000L));
       JobService jobs = new JobService(vertx, jobRepo, ledger, submissions, paths,
           new JobControlClient(vertx.eventBus()), nodeId);
       Launcher launcher = new Launcher(AppConfig.section(conf, "jobs.types"), paths.datasets(),
@@ -146,7 +154,7 @@ public final class Trainyard {
           AppConfig.section(conf, "notifications"));
       HttpVerticle.Services services = new HttpVerticle.Services(auth, jobs, new LogService(vertx, jobs, nodeId),
           new Artifacts(vertx, datasets, models, results), new BulkActions(jobs, db.pool()),
-          new Templates(db.pool(), submissions), new Analytics(db.pool()),
+          new Templates(db.pool(), submissions, limitsConf.getInteger("max_templates_per_user", 1000)), new Analytics(db.pool()),
           () -> db.pool().query("SELECT 1").execute(), db.reachability()::reachable, notifications.service());
       JsonObject httpConf = AppConfig.section(conf, "http").copy()
           .put("metrics_token", AppConfig.section(conf, "metrics").getString("token", ""));

@@ -4,6 +4,7 @@ import io.trainyard.domain.DomainException;
 import io.trainyard.domain.Validation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 
 import java.security.SecureRandom;
@@ -11,7 +12,10 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
-/** Sign-in, sessions and user management; hashing runs on worker threads. */
+/**
+ * Sign-in, sessions and user management. Hashing runs on an executor of its own, bounded, so a flood of
+ * sign-ins queues there instead of taking the shared worker pool that launches, signals and reads logs.
+ */
 public final class AuthService {
   private static final Logger LOG = Logger.getLogger(AuthService.class.getName());
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -22,14 +26,19 @@ public final class AuthService {
   private final UserRepository users;
   private final TokenRepository tokens;
   private final PasswordHasher hasher;
+  private final WorkerExecutor hashing;
+  private final LoginThrottle throttle;
   /** Verified against when a username is unknown, so timing does not reveal which names exist. */
   private final String decoyHash;
 
-  public AuthService(Vertx vertx, UserRepository users, TokenRepository tokens, PasswordHasher hasher) {
+  public AuthService(Vertx vertx, UserRepository users, TokenRepository tokens, PasswordHasher hasher,
+                     WorkerExecutor hashing, LoginThrottle throttle) {
     this.vertx = vertx;
     this.users = users;
     this.tokens = tokens;
     this.hasher = hasher;
+    this.hashing = hashing;
+    this.throttle = throttle;
     this.decoyHash = hasher.hash("decoy-" + System.nanoTime());
   }
 
@@ -67,8 +76,11 @@ public final class AuthService {
     });
   }
 
-  /** Checks the credentials and issues a session token: {token, user}. */
-  public Future<JsonObject> login(JsonObject body) {
+  /**
+   * Checks the credentials and issues a session token: {token, user}. Repeated failures for the name
+   * or from the client address are refused (rate limited, with when to try again) before any hashing.
+   */
+  public Future<JsonObject> login(JsonObject body, String clientAddress) {
     Object name = body.getValue("username");
     Object pass = body.getValue("password");
     Validation v = new Validation();
@@ -80,16 +92,28 @@ public final class AuthService {
     }
     v.throwIfInvalid();
     String password = (String) pass;
-    return users.credentials((String) name).compose(row -> vertx.executeBlocking(() -> {
+    String username = (String) name;
+    long wait = throttle.retryAfterSeconds(username, clientAddress);
+    if (wait > 0) {
+      return Future.failedFuture(DomainException.rateLimited("Too many failed sign-ins; try again in " + wait + " s", wait));
+    }
+    return users.credentials(username).compose(row -> hashing.executeBlocking(() -> {
       boolean ok = hasher.verify(password, row.map(r -> r.getString("password_hash")).orElse(decoyHash));
       return ok && row.isPresent() ? Optional.of(UserRepository.from(row.get())) : Optional.<User>empty();
     }, false)).compose(user -> {
       if (user.isEmpty()) {
+        throttle.failed(username, clientAddress);
         return Future.failedFuture(new DomainException(DomainException.Kind.UNAUTHENTICATED, "Invalid username or password"));
       }
+      throttle.succeeded(username);
       return tokens.issue(user.get().id())
           .map(token -> new JsonObject().put("token", token).put("user", user.get().toJson()));
     });
+  }
+
+  /** Revokes the session token; the user's live channels opened with it close. */
+  public Future<Void> logout(User user, String token) {
+    return tokens.revoke(token).onSuccess(v -> SessionEvents.changed(vertx.eventBus(), user.id(), "logout"));
   }
 
   /** Admin: creates a user from {username, password, is_admin?, schedule_mode?}. */
@@ -126,6 +150,15 @@ public final class AuthService {
     if (pass != null) {
       checkPassword(v, pass, true);
     }
+    // Changing one's own password proves the old one, so a session left open (or stolen) cannot lock
+    // its owner out; an admin resetting someone else's password cannot know it and need not.
+    Object current = body.getValue("current_password");
+    boolean needsCurrent = pass != null && self;
+    if (needsCurrent && !(current instanceof String c && !c.isEmpty() && c.length() <= MAX_PASSWORD)) {
+      v.add("current_password", "is required to change your own password");
+    } else if (current != null && !needsCurrent) {
+      v.add("current_password", "only applies when changing your own password");
+    }
     Object admin = body.getValue("is_admin");
     if (admin != null && !(admin instanceof Boolean)) {
       v.add("is_admin", "must be a boolean");
@@ -134,22 +167,49 @@ public final class AuthService {
     } else if (Boolean.FALSE.equals(admin) && self) {
       v.add("is_admin", "an admin cannot remove their own admin rights");
     }
-    unknownFields(v, body, "schedule_mode", "password", "is_admin");
+    unknownFields(v, body, "schedule_mode", "password", "is_admin", "current_password");
     if (mode == null && pass == null && admin == null && v.ok()) {
       v.add("body", "nothing to change: give schedule_mode, password or is_admin");
     }
     v.throwIfInvalid();
-    Future<String> hashed = pass == null ? Future.succeededFuture(null) : hash((String) pass);
+    Future<Void> proven = needsCurrent ? checkCurrent(caller, (String) current) : Future.succeededFuture();
+    Future<String> hashed = proven.compose(x -> pass == null ? Future.succeededFuture(null) : hash((String) pass));
     return hashed.compose(h -> users.update(targetId, mode, h, (Boolean) admin))
         .compose(u -> u.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(DomainException.notFound("User not found"))))
         // A new password ends every other session of that user (a reset after a compromise must lock
         // the attacker out); the caller's own session survives changing their own password.
         .compose(u -> pass == null ? Future.succeededFuture(u)
-            : tokens.revokeAllExcept(targetId, caller.id() == targetId ? callerToken : null).map(u));
+            : tokens.revokeAllExcept(targetId, caller.id() == targetId ? callerToken : null).map(u))
+        .onSuccess(u -> {
+          if (pass != null || admin != null) {
+            SessionEvents.changed(vertx.eventBus(), targetId, pass != null ? "password" : "admin");
+          }
+        });
+  }
+
+  /**
+   * Proves the caller's current password. Wrong guesses count against the username like failed
+   * sign-ins, so a stolen session is no unthrottled oracle for the password.
+   */
+  private Future<Void> checkCurrent(User caller, String current) {
+    String session = "session-of-user-" + caller.id();
+    long wait = throttle.retryAfterSeconds(caller.username(), session);
+    if (wait > 0) {
+      return Future.failedFuture(DomainException.rateLimited("Too many wrong passwords; try again in " + wait + " s", wait));
+    }
+    return users.credentials(caller.username())
+        .compose(row -> hashing.executeBlocking(() -> row.isPresent() && hasher.verify(current, row.get().getString("password_hash")), false))
+        .compose(ok -> {
+          if (ok) {
+            return Future.succeededFuture();
+          }
+          throttle.failed(caller.username(), session);
+          return Future.failedFuture(DomainException.invalid("current_password", "is not your current password"));
+        });
   }
 
   private Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> hasher.hash(password), false);
+    return hashing.executeBlocking(() -> hasher.hash(password), false);
   }
 
   private static void checkPassword(Validation v, Object pass, boolean required) {

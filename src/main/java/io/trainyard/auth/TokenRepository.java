@@ -22,6 +22,8 @@ public final class TokenRepository {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final Pool pool;
   private final long ttlHours;
+  /** When expired tokens were last removed (ms); they are removed at most once a minute, on sign-in. */
+  private final java.util.concurrent.atomic.AtomicLong lastPrune = new java.util.concurrent.atomic.AtomicLong();
 
   public TokenRepository(Pool pool, long ttlHours) {
     this.pool = pool;
@@ -37,7 +39,23 @@ public final class TokenRepository {
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusHours(ttlHours);
     return pool.preparedQuery("INSERT INTO tokens(id, user_id, salt, secret_hash, expires_at) VALUES ($1,$2,$3,$4,$5)")
         .execute(Tuple.of(id, userId, Buffer.buffer(salt), Buffer.buffer(hash(salt, secret)), expires))
+        .compose(v -> pruneExpired(userId).otherwiseEmpty())
         .map(v -> id + "." + secret);
+  }
+
+  /**
+   * Removes expired tokens, which never authenticate but would pile up forever: the signing-in user's
+   * at every sign-in (an indexed delete), everyone's at most once a minute.
+   */
+  private Future<Void> pruneExpired(long userId) {
+    Future<Void> own = pool.preparedQuery("DELETE FROM tokens WHERE user_id = $1 AND expires_at <= now()")
+        .execute(Tuple.of(userId)).mapEmpty();
+    long now = System.currentTimeMillis();
+    long last = lastPrune.get();
+    if (now - last < 60_000 || !lastPrune.compareAndSet(last, now)) {
+      return own;
+    }
+    return own.compose(v -> pool.query("DELETE FROM tokens WHERE expires_at <= now()").execute().mapEmpty());
   }
 
   /** The user a valid, unexpired token belongs to. */

@@ -50,11 +50,27 @@ public final class DomainException extends RuntimeException {
 
   private final Kind kind;
   private final List<FieldError> errors;
+  /** For a refusal that passes with time (rate limits): when to try again, else null. */
+  private final Long retryAfterSeconds;
 
   public DomainException(Kind kind, String detail, List<FieldError> errors) {
+    this(kind, detail, errors, null);
+  }
+
+  private DomainException(Kind kind, String detail, List<FieldError> errors, Long retryAfterSeconds) {
     super(detail, null, false, false);
     this.kind = kind;
     this.errors = errors == null ? List.of() : List.copyOf(errors);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** Too many requests of this kind for now; try again after the given seconds. */
+  public static DomainException rateLimited(String detail, long retryAfterSeconds) {
+    return new DomainException(Kind.RATE_LIMITED, detail, null, retryAfterSeconds);
+  }
+
+  public Long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public DomainException(Kind kind, String detail) {
@@ -90,7 +106,8 @@ public final class DomainException extends RuntimeException {
   public JsonObject toJson() {
     JsonArray list = new JsonArray();
     errors.forEach(e -> list.add(e.toJson()));
-    return new JsonObject().put("detail", getMessage()).put("errors", list);
+    JsonObject json = new JsonObject().put("detail", getMessage()).put("errors", list);
+    return retryAfterSeconds == null ? json : json.put("retry_after", retryAfterSeconds);
   }
 
   /** Answers a bus request with this failure (or a 500 for anything that is not a domain failure). */
@@ -117,7 +134,7 @@ public final class DomainException extends RuntimeException {
       JsonArray list = body.getJsonArray("errors", new JsonArray());
       List<FieldError> errors = list.stream().map(o -> (JsonObject) o)
           .map(o -> new FieldError(o.getString("field"), o.getString("message"))).toList();
-      return new DomainException(kind, body.getString("detail"), errors);
+      return new DomainException(kind, body.getString("detail"), errors, body.getLong("retry_after"));
     } catch (RuntimeException e) {
       return err;
     }

@@ -15,10 +15,12 @@ import io.vertx.ext.web.RoutingContext;
 final class AuthRoutes {
   private final AuthService auth;
   private final long sessionSeconds;
+  private final ClientInfo client;
 
-  AuthRoutes(AuthService auth, long sessionSeconds) {
+  AuthRoutes(AuthService auth, long sessionSeconds, ClientInfo client) {
     this.auth = auth;
     this.sessionSeconds = sessionSeconds;
+    this.client = client;
   }
 
   /** Routes that need no session. */
@@ -53,18 +55,18 @@ final class AuthRoutes {
   }
 
   private void login(RoutingContext ctx) {
-    Http.guarded(ctx, () -> auth.login(Http.jsonBody(ctx)).onSuccess(res -> {
+    Http.guarded(ctx, () -> auth.login(Http.jsonBody(ctx), client.address(ctx.request())).onSuccess(res -> {
       Cookie cookie = Cookie.cookie(AuthHandler.COOKIE, res.getString("token"))
           .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setPath("/").setMaxAge(sessionSeconds)
-          .setSecure(ctx.request().isSSL());
+          .setSecure(client.secure(ctx.request()));
       ctx.response().addCookie(cookie);
     }));
   }
 
   private void logout(RoutingContext ctx) {
-    Http.guarded(ctx, () -> auth.tokens().revoke(ctx.get(AuthHandler.TOKEN_KEY)).map(v -> {
+    Http.guarded(ctx, () -> auth.logout(AuthHandler.user(ctx), ctx.get(AuthHandler.TOKEN_KEY)).map(v -> {
       ctx.response().addCookie(Cookie.cookie(AuthHandler.COOKIE, "").setPath("/").setMaxAge(0)
-          .setHttpOnly(true).setSameSite(CookieSameSite.STRICT));
+          .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(client.secure(ctx.request())));
       return new JsonObject().put("logged_out", true);
     }));
   }

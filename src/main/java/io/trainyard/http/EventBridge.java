@@ -15,8 +15,11 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.impl.UserContextInternal;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,13 +33,21 @@ final class EventBridge {
   private final JobRepository jobs;
   private final OriginPolicy origins;
   private final PushSessions sessions;
+  private final LiveChannels live;
+  /** The channels each open socket holds (one per user and token it registered with), to forget on close. */
+  private final Map<SockJSSocket, Map<String, Held>> held = new HashMap<>();
   /** Matches no permission, inbound or outbound. */
   private static final String DENIED = "trainyard.access.denied";
   /** Principal key under which the session token travels from the HTTP request to the socket. */
   private static final String TOKEN = "trainyard_token";
 
-  EventBridge(Vertx vertx, TokenRepository tokens, JobRepository jobs, OriginPolicy origins, PushSessions sessions) {
+  private record Held(long userId, LiveChannels.Channel channel) {
+  }
+
+  EventBridge(Vertx vertx, TokenRepository tokens, JobRepository jobs, OriginPolicy origins, PushSessions sessions,
+              LiveChannels live) {
     this.vertx = vertx;
+    this.live = live;
     this.sessions = sessions;
     this.tokens = tokens;
     this.jobs = jobs;
@@ -80,11 +91,26 @@ final class EventBridge {
       });
       case SOCKET_CREATED -> {
         sessions.sockjs.incrementAndGet();
+        held.put(event.socket(), new HashMap<>());
         event.complete(true);
       }
       case SOCKET_CLOSED -> {
         sessions.sockjs.decrementAndGet();
+        Map<String, Held> gone = held.remove(event.socket());
+        if (gone != null) {
+          gone.values().forEach(h -> live.closed(h.userId(), h.channel()));
+        }
         event.complete(true);
+      }
+      case RECEIVE -> {
+        // A client that does not read would pile every event up in our memory: drop it instead; it
+        // reconnects and resumes its logs by offset.
+        if (event.socket().writeQueueFull()) {
+          event.complete(false);
+          SlowClients.drop(event.socket());
+        } else {
+          event.complete(true);
+        }
       }
       default -> event.complete(true);
     }
@@ -102,34 +128,54 @@ final class EventBridge {
 
   private Future<Boolean> authorize(BridgeEvent event) {
     String address = event.getRawMessage().getString("address", "");
-    return user(event).compose(u -> {
+    String token = token(event);
+    if (token == null) {
+      return Future.succeededFuture(false);
+    }
+    return tokens.authenticate(token).compose(u -> {
       if (u.isEmpty()) {
         return Future.succeededFuture(false);
       }
       User user = u.get();
-      if (address.equals(JobEvents.ALL)) {
-        return Future.succeededFuture(user.isAdmin());
-      }
-      if (address.startsWith(JobEvents.USER_PREFIX)) {
-        return Future.succeededFuture(user.isAdmin() || address.equals(JobEvents.USER_PREFIX + user.id()));
-      }
-      if (address.startsWith(JobEvents.LOG_PREFIX)) {
-        String jobId = address.substring(JobEvents.LOG_PREFIX.length());
-        return jobs.find(jobId, JobService.scope(user)).map(Optional::isPresent);
-      }
-      return Future.succeededFuture(false);
+      return allowed(user, address).onSuccess(ok -> {
+        if (ok) {
+          hold(event.socket(), user, token);
+        }
+      });
     });
   }
 
-  /** The frame's bearer token wins; else the session the socket was opened with. */
-  private Future<Optional<User>> user(BridgeEvent event) {
+  /** The socket now follows this sign-in: a logout, password change or demotion closes it. */
+  private void hold(SockJSSocket socket, User user, String token) {
+    Map<String, Held> mine = held.get(socket);
+    if (mine == null) {
+      return; // closed while its register was being checked
+    }
+    mine.computeIfAbsent(user.id() + " " + token, k -> new Held(user.id(), live.open(user, token, socket::close)));
+  }
+
+  private Future<Boolean> allowed(User user, String address) {
+    if (address.equals(JobEvents.ALL)) {
+      return Future.succeededFuture(user.isAdmin());
+    }
+    if (address.startsWith(JobEvents.USER_PREFIX)) {
+      return Future.succeededFuture(user.isAdmin() || address.equals(JobEvents.USER_PREFIX + user.id()));
+    }
+    if (address.startsWith(JobEvents.LOG_PREFIX)) {
+      String jobId = address.substring(JobEvents.LOG_PREFIX.length());
+      return jobs.find(jobId, JobService.scope(user)).map(Optional::isPresent);
+    }
+    return Future.succeededFuture(false);
+  }
+
+  /** The frame's bearer token wins; else the session the socket was opened with; else null. */
+  private static String token(BridgeEvent event) {
     JsonObject headers = event.getRawMessage().getJsonObject("headers");
-    String auth = headers == null ? null : headers.getString("Authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return tokens.authenticate(auth.substring(7).trim());
+    Object auth = headers == null ? null : headers.getValue("Authorization");
+    if (auth instanceof String a && a.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return a.substring(7).trim();
     }
     io.vertx.ext.auth.User web = event.socket().webUser();
-    String token = web == null ? null : web.principal().getString(TOKEN);
-    return token == null ? Future.succeededFuture(Optional.empty()) : tokens.authenticate(token);
+    return web == null ? null : web.principal().getString(TOKEN);
   }
 }

@@ -21,10 +21,12 @@ final class EventStream {
   private final int maxPerAddress;
   private final long heartbeatMs;
   private final PushSessions sessions;
+  private final LiveChannels live;
   private final Map<String, Integer> open = new HashMap<>();
 
-  EventStream(int maxPerAddress, long heartbeatMs, PushSessions sessions) {
+  EventStream(int maxPerAddress, long heartbeatMs, PushSessions sessions, LiveChannels live) {
     this.sessions = sessions;
+    this.live = live;
     this.maxPerAddress = maxPerAddress;
     this.heartbeatMs = heartbeatMs;
   }
@@ -51,19 +53,44 @@ final class EventStream {
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(
         user.isAdmin() ? JobEvents.ALL : JobEvents.USER_PREFIX + user.id(),
         msg -> {
-          if (!resp.writeQueueFull()) { // a stalled client loses events rather than the server's memory
+          if (resp.writeQueueFull()) {
+            // A client that does not read would pile events up in our memory: drop it; it reconnects.
+            SlowClients.drop(ctx.request().connection(), address);
+          } else if (!resp.ended()) {
             resp.write("data: " + msg.body().encode() + "\n\n");
           }
         });
     // "connected" once the subscription is in place (in a cluster: known to every node), so a client
     // that waits for it misses no event published anywhere after that.
-    consumer.completion().onComplete(ar -> resp.write(": connected\n\n"));
-    long heartbeat = vertx.setPeriodic(heartbeatMs, t -> resp.write(": heartbeat\n\n"));
-    resp.closeHandler(v -> {
+    consumer.completion().onComplete(ar -> {
+      if (!resp.ended()) {
+        resp.write(": connected\n\n");
+      }
+    });
+    long heartbeat = vertx.setPeriodic(heartbeatMs, t -> {
+      if (!resp.ended()) {
+        resp.write(": heartbeat\n\n");
+      }
+    });
+    // The stream follows the sign-in it was opened with: a logout or a lost right ends it.
+    LiveChannels.Channel channel = live.open(user, ctx.get(AuthHandler.TOKEN_KEY), () -> {
+      if (!resp.ended()) {
+        resp.end();
+      }
+    });
+    boolean[] done = {false};
+    Runnable cleanup = () -> {
+      if (done[0]) {
+        return;
+      }
+      done[0] = true;
+      live.closed(user.id(), channel);
       sessions.sse.decrementAndGet();
       vertx.cancelTimer(heartbeat);
       consumer.unregister();
       open.computeIfPresent(address, (k, c) -> c <= 1 ? null : c - 1);
-    });
+    };
+    resp.closeHandler(v -> cleanup.run());
+    resp.endHandler(v -> cleanup.run());
   }
 }

@@ -80,8 +80,17 @@ public final class HttpVerticle extends VerticleBase {
               + " frame-ancestors 'none'; form-action 'self'");
       ctx.next();
     });
+    router.route().handler(QueryGuard::check);
+    // Before authentication and bodies: while PostgreSQL is unreachable every /api request is a 503.
     router.route("/api/*").handler(new OutageGate(services.databaseReachable()));
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(http.getLong("body_limit_bytes", 1_048_576L)));
+    // Provider webhooks carry the whole prediction with its cumulative logs: a limit of their own.
+    BodyHandler apiBodies = BodyHandler.create(false).setBodyLimit(http.getLong("body_limit_bytes", 1_048_576L));
+    BodyHandler webhookBodies = BodyHandler.create(false).setBodyLimit(http.getLong("webhook_body_limit_bytes", 16_777_216L));
+    router.route("/api/*").handler(ctx ->
+        (ctx.request().path().startsWith("/api/webhooks/") ? webhookBodies : apiBodies).handle(ctx));
+    // SockJS's XHR transports (xhr_send, jsonp_send) read the body the BodyHandler collects.
+    // (POST only: a websocket upgrade must reach the SockJS handler with its request untouched.)
+    router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(65_536));
     router.get("/api/health").handler(this::health);
     OpenApiRoutes openApi = new OpenApiRoutes(vertx);
     openApi.mount(router);
@@ -94,14 +103,16 @@ public final class HttpVerticle extends VerticleBase {
       }
       ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(registry == null ? "" : registry.scrape());
     });
-    AuthRoutes authRoutes = new AuthRoutes(auth, sessionSeconds);
+    AuthRoutes authRoutes = new AuthRoutes(auth, sessionSeconds, new ClientInfo(http.getBoolean("trust_proxy", false)));
     authRoutes.mountPublic(router);
     PushSessions sessions = new PushSessions(registry);
-    new EventBridge(vertx, auth.tokens(), jobs.repository(), origins, sessions).mount(router);
+    LiveChannels live = new LiveChannels(vertx, auth.tokens());
+    new EventBridge(vertx, auth.tokens(), jobs.repository(), origins, sessions, live).mount(router);
     cloud.mountPublic(router); // POST /api/webhooks/{provider}: no session, the signature is the authentication
     router.route("/api/*").handler(new AuthHandler(auth.tokens(), origins));
     authRoutes.mount(router);
-    new EventStream(sse.getInteger("max_streams_per_address", 5), sse.getLong("heartbeat_seconds", 15L) * 1000, sessions)
+    new EventStream(sse.getInteger("max_streams_per_address", 5), sse.getLong("heartbeat_seconds", 15L) * 1000, sessions,
+        live)
         .mount(router);
     new AdminRoutes().mount(router);
     BulkTargets targets = new BulkTargets(jobs.repository().pool());
@@ -119,10 +130,13 @@ public final class HttpVerticle extends VerticleBase {
     // Deep links (/jobs, /jobs/{id}, /analytics, ...) are pages of the single-page UI.
     router.getWithRegex("/(?!api/|eventbus|webjars/|metrics)[A-Za-z0-9_/-]*").handler(ctx ->
         ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile("webroot/index.html").onFailure(ctx::fail));
+    // The router itself refuses a path it cannot decode (a malformed percent escape) before any route.
+    router.errorHandler(400, ctx -> Problems.send(ctx, 400, "Malformed request (path or query)", null));
     router.errorHandler(404, ctx -> Problems.send(ctx, 404, "Not found", null));
     router.errorHandler(405, ctx -> Problems.send(ctx, 405, "Method not allowed", null));
     return openApi.ready().compose(doc -> vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
         .requestHandler(router)
+        .invalidRequestHandler(Problems::invalidRequest)
         .listen(http.getInteger("port", 8080), http.getString("host", "127.0.0.1"))
         .onSuccess(s -> server = s));
   }

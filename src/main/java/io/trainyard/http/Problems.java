@@ -29,6 +29,9 @@ public final class Problems {
     if (err instanceof DomainException d) {
       status = d.kind().code;
       detail = d.getMessage();
+      if (d.retryAfterSeconds() != null) {
+        ctx.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
+      }
       if (!d.errors().isEmpty()) {
         extra = new JsonObject().put("errors", d.toJson().getJsonArray("errors"));
       }
@@ -73,15 +76,33 @@ public final class Problems {
     send(ctx, status, detail, extra);
   }
 
+  /**
+   * A request the HTTP decoder refused before routing (a control character in a header, a request line
+   * or headers over the limits): answered like every other failure, not with the server's plain text.
+   */
+  public static void invalidRequest(io.vertx.core.http.HttpServerRequest req) {
+    Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+    int status = cause instanceof io.netty.handler.codec.TooLongFrameException
+        ? (String.valueOf(cause.getMessage()).contains("header") ? 431 : 414) : 400;
+    req.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
+        .putHeader("Connection", "close")
+        .end(problem(status, "Malformed HTTP request", null).encode());
+  }
+
+  private static JsonObject problem(int status, String detail, String instance) {
+    JsonObject body = new JsonObject().put("type", "about:blank")
+        .put("title", HttpResponseStatus.valueOf(status).reasonPhrase()).put("status", status);
+    if (instance != null) {
+      body.put("instance", instance);
+    }
+    return detail == null ? body : body.put("detail", detail);
+  }
+
   public static void send(RoutingContext ctx, int status, String detail, JsonObject extra) {
     if (ctx.response().ended()) {
       return;
     }
-    JsonObject body = new JsonObject()
-        .put("type", "about:blank")
-        .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
-        .put("status", status)
-        .put("instance", RequestIds.of(ctx));
+    JsonObject body = problem(status, null, RequestIds.of(ctx));
     if (detail != null) {
       body.put("detail", detail);
     }

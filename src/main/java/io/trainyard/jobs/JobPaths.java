@@ -58,6 +58,22 @@ public final class JobPaths {
     }
   }
 
+  /**
+   * The job whose directory holds a confined file (as {@link #confinedFile} answers it), or empty for
+   * a file elsewhere in the artifacts directory (one an operator put there for everyone).
+   */
+  public Optional<String> owningJob(Path confined) {
+    try {
+      Path jobs = artifacts.resolve("jobs").toRealPath();
+      if (!confined.startsWith(jobs) || confined.getNameCount() <= jobs.getNameCount() + 1) {
+        return Optional.empty();
+      }
+      return Optional.of(confined.getName(jobs.getNameCount()).toString());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Removes a job directory; refuses anything outside {@code <artifacts>/jobs/}. Blocking. */
   public boolean purge(String artifactsDir) throws IOException {
     if (artifactsDir == null) {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads of the jobs table, plus writes that are not lifecycle transitions (progress, deletes). Every
@@ -118,6 +119,26 @@ public final class JobRepository {
   }
 
   /** A job the viewer may see ({@code viewer} null = any owner). */
+  /** How many local jobs of the user wait in the queue (kept by triggers in queue_counts). */
+  public Future<Long> queuedCount(long owner) {
+    return pool.preparedQuery("SELECT coalesce(sum(n), 0)::bigint FROM queue_counts WHERE owner_user_id = $1")
+        .execute(Tuple.of(owner)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Which of the ids name jobs the viewer may see (null viewer: an admin, every existing one). */
+  public Future<Set<String>> visible(Collection<String> ids, Long viewer) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    return pool.preparedQuery("SELECT job_id FROM jobs WHERE job_id = ANY($1) AND ($2::bigint IS NULL OR owner_user_id = $2)")
+        .execute(Tuple.of(ids.toArray(new String[0]), viewer))
+        .map(rows -> {
+          Set<String> out = new java.util.HashSet<>();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
+  }
+
   public Future<Optional<Job>> find(String jobId, Long viewer) {
     return pool.preparedQuery(SELECT + " WHERE j.job_id = $1 AND ($2::bigint IS NULL OR j.owner_user_id = $2)")
         .execute(Tuple.of(jobId, viewer))

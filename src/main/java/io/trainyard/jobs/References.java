@@ -82,8 +82,30 @@ final class References {
     Future<Map<String, JobRepository.Dependency>> dependencies =
         jobs.dependencies(deps, viewer, Submissions.MAX_DEPENDENCY_DEPTH + 1);
     Future<Map<String, String>> modelPaths = models.paths(modelIds, viewer);
-    return Future.all(onDisk, dependencies, modelPaths).map(x -> new Found(onDisk.result().datasets(),
-        onDisk.result().modelFiles(), dependencies.result(), modelPaths.result()));
+    Future<Map<String, Optional<Path>>> ownModelFiles = onDisk.compose(found -> ownFiles(found.modelFiles(), viewer));
+    return Future.all(ownModelFiles, dependencies, modelPaths).map(x -> new Found(onDisk.result().datasets(),
+        ownModelFiles.result(), dependencies.result(), modelPaths.result()));
+  }
+
+  /**
+   * Confinement to the artifacts directory is not enough: a file in another user's job directory is
+   * that user's model. Such files count as missing unless the viewer may see their job.
+   */
+  private Future<Map<String, Optional<Path>>> ownFiles(Map<String, Optional<Path>> files, Long viewer) {
+    Map<String, String> jobOf = new HashMap<>();
+    files.forEach((given, file) -> file.flatMap(paths::owningJob).ifPresent(job -> jobOf.put(given, job)));
+    if (jobOf.isEmpty() || viewer == null) {
+      return Future.succeededFuture(files);
+    }
+    return jobs.visible(new HashSet<>(jobOf.values()), viewer).map(visible -> {
+      Map<String, Optional<Path>> out = new HashMap<>(files);
+      jobOf.forEach((given, job) -> {
+        if (!visible.contains(job)) {
+          out.put(given, Optional.empty());
+        }
+      });
+      return out;
+    });
   }
 
   private static void add(Set<String> to, String value) {

@@ -33,19 +33,23 @@ public final class Submissions {
   private final JobPaths paths;
   private final int defaultEpochs;
   private final Execution execution;
+  private final JobRepository jobs;
+  /** Queued jobs a user may have at most ({@code limits.max_queued_per_user}); beyond it a submission is refused. */
+  private final long maxQueuedPerUser;
+  private final StorageCheck storage;
 
   public Submissions(Vertx vertx, JobRepository jobs, JobLedger ledger, ModelRepository models, DatasetCatalog datasets,
-                     JobPaths paths, int defaultEpochs, Execution execution, StorageCheck storage) {
+                     JobPaths paths, int defaultEpochs, Execution execution, StorageCheck storage, long maxQueuedPerUser) {
     this.storage = storage;
     this.vertx = vertx;
+    this.jobs = jobs;
+    this.maxQueuedPerUser = maxQueuedPerUser;
     this.ledger = ledger;
     this.references = new References(vertx, jobs, models, datasets, paths);
     this.paths = paths;
     this.defaultEpochs = defaultEpochs;
     this.execution = execution;
   }
-
-  private final StorageCheck storage;
 
   /** A validated submission: type, normalized params, priority, dependency, sweep axes. */
   public record Plan(JobType type, JsonObject params, int priority, String dependsOn, Map<String, List<Object>> sweep) {
@@ -284,7 +288,13 @@ public final class Submissions {
    * parent directory's lock (1,000 directories took 30-150 ms, longer than the insert).
    */
   private Future<List<Job>> insert(List<JobLedger.NewJob> batch) {
-    return storage.ready().compose(room -> ledger.queue(batch));
+    long adding = batch.stream().filter(j -> j.type() != JobType.SWEEP).count();
+    long owner = batch.get(0).owner();
+    // A bound, not an exact quota: concurrent submissions may each pass the check and end a little over.
+    return storage.ready().compose(room -> jobs.queuedCount(owner)).compose(queued -> queued + adding > maxQueuedPerUser
+        ? Future.failedFuture(new DomainException(DomainException.Kind.RATE_LIMITED, "You have " + queued
+            + " queued jobs; at most " + maxQueuedPerUser + " may wait at once (limits.max_queued_per_user)"))
+        : ledger.queue(batch));
   }
 
   /** A new job with the same type, params and priority (not depends_on), owned by the caller. */

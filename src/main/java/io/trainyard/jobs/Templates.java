@@ -19,10 +19,13 @@ import io.vertx.sqlclient.Tuple;
 public final class Templates {
   private final Pool pool;
   private final Submissions submissions;
+  /** Templates a user may keep at most ({@code limits.max_templates_per_user}). */
+  private final int maxPerUser;
 
-  public Templates(Pool pool, Submissions submissions) {
+  public Templates(Pool pool, Submissions submissions, int maxPerUser) {
     this.pool = pool;
     this.submissions = submissions;
+    this.maxPerUser = maxPerUser;
   }
 
   public Future<JsonObject> create(User user, JsonObject body) {
@@ -45,11 +48,16 @@ public final class Templates {
     v.throwIfInvalid();
     return submissions.plan(user, jobType, (JsonObject) params)
         .recover(err -> Future.failedFuture(prefixed(err)))
+        // The bound is checked in the insert itself: no row comes back when the user already has the most.
         .compose(plan -> pool.preparedQuery("""
-                INSERT INTO templates(template_id, owner_user_id, name, job_type, params) VALUES ($1,$2,$3,$4,$5)
+                INSERT INTO templates(template_id, owner_user_id, name, job_type, params)
+                SELECT $1,$2,$3,$4,$5 WHERE (SELECT count(*) FROM templates WHERE owner_user_id = $2) < $6
                 RETURNING *""")
-            .execute(Tuple.of("tpl_" + Ids.ulid(), user.id(), ((String) name).strip(), type, plan.asBody())))
-        .map(rows -> new JsonObject().put("template", toJson(rows.iterator().next())))
+            .execute(Tuple.of("tpl_" + Ids.ulid(), user.id(), ((String) name).strip(), type, plan.asBody(), maxPerUser)))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(DomainException.conflict("You have " + maxPerUser
+                + " templates, the most one user may keep (limits.max_templates_per_user); delete one first"))
+            : Future.succeededFuture(new JsonObject().put("template", toJson(rows.iterator().next()))))
         .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? Future.failedFuture(DomainException.conflict("name: a template with this name exists"))
             : Future.failedFuture(err));

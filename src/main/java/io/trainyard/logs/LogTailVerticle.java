@@ -27,6 +27,14 @@ public final class LogTailVerticle extends VerticleBase {
   private final JobRepository jobs;
   private final FollowSettings settings;
   private LogFollowing following;
+  /**
+   * Reads run here, a few at a time: a burst of large reads queues on these threads instead of taking
+   * the shared worker pool that launches and signals jobs, and at most this many buffers exist at once.
+   */
+  private io.vertx.core.WorkerExecutor reads;
+  static final int READ_THREADS = 2;
+  /** Most characters one {@code ?tail=} read answers (about 1 MiB of text): a bound, whatever the line count. */
+  static final int MAX_LINES_CHARS = 256 * 1024;
 
   public LogTailVerticle(String nodeId, Path artifacts, int tailChars, JobRepository jobs, FollowSettings settings) {
     this.nodeId = nodeId;
@@ -39,6 +47,7 @@ public final class LogTailVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     following = new LogFollowing(vertx, context, jobs, settings);
+    reads = vertx.createSharedWorkerExecutor("trainyard-log-reads-" + nodeId, READ_THREADS);
     var bus = vertx.eventBus();
     return Future.all(
         bus.<JsonObject>consumer(LogsApi.read(nodeId), this::read).completion(),
@@ -48,7 +57,7 @@ public final class LogTailVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return following.close();
+    return following.close().eventually(() -> reads.close());
   }
 
   private void watch(Message<JsonObject> msg) {
@@ -78,7 +87,7 @@ public final class LogTailVerticle extends VerticleBase {
     }
     Path fallback = dir.resolve(JobPaths.FALLBACK_LOG);
     String mode = req.getString("mode", "tail");
-    vertx.executeBlocking(() -> {
+    reads.executeBlocking(() -> {
       Path file = LogReader.effective(log, fallback);
       switch (mode) {
         case "offset" -> {
@@ -87,7 +96,7 @@ public final class LogTailVerticle extends VerticleBase {
           return new JsonObject().put("log", c.text()).put("offset", offset).put("next_offset", c.nextOffset());
         }
         case "lines" -> {
-          return new JsonObject().put("logs", LogReader.lastLines(file, req.getInteger("lines"), 4 * 1024 * 1024));
+          return new JsonObject().put("logs", LogReader.lastLines(file, req.getInteger("lines"), MAX_LINES_CHARS));
         }
         case "file" -> {
           return new JsonObject().put("path", Files.isRegularFile(file) ? file.toString() : null);

@@ -65,9 +65,26 @@ final class CloudJobRepository {
         .execute(Tuple.of(provider)).map(r -> r.iterator().next().getBoolean(0));
   }
 
-  /** Which of these provider ids already have a local job (of any owner). */
+  /** The params ({kind, version, ...}) of this provider's submissions still waiting for their acknowledgement. */
+  Future<List<io.vertx.core.json.JsonObject>> unacknowledgedParams(String provider) {
+    return pool.preparedQuery("""
+            SELECT params FROM jobs WHERE provider = $1 AND status = 'pending' AND external_id IS NULL
+              AND created_at > clock_timestamp() - interval '5 minutes'""")
+        .execute(Tuple.of(provider)).map(rows -> {
+          List<io.vertx.core.json.JsonObject> out = new ArrayList<>();
+          rows.forEach(r -> out.add(r.getJsonObject(0)));
+          return out;
+        });
+  }
+
+  /**
+   * Which of these provider ids are known: a local job (of any owner) has them, or had them and was
+   * deleted (kept in {@code cloud_forgotten}, so no later sync brings a deleted job back).
+   */
   Future<Set<String>> knownExternalIds(String provider, List<String> externalIds) {
-    return pool.preparedQuery("SELECT external_id FROM jobs WHERE provider = $1 AND external_id = ANY($2)")
+    return pool.preparedQuery("""
+            SELECT external_id FROM jobs WHERE provider = $1 AND external_id = ANY($2)
+            UNION SELECT external_id FROM cloud_forgotten WHERE provider = $1 AND external_id = ANY($2)""")
         .execute(Tuple.tuple().addString(provider).addArrayOfString(externalIds.toArray(new String[0])))
         .map(rows -> {
           Set<String> out = new HashSet<>();

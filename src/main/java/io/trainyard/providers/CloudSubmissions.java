@@ -1,6 +1,7 @@
 package io.trainyard.providers;
 
 import io.trainyard.auth.User;
+import io.trainyard.domain.DomainException;
 import io.trainyard.domain.Validation;
 import io.trainyard.jobs.Ids;
 import io.trainyard.jobs.Job;
@@ -93,7 +94,7 @@ final class CloudSubmissions {
             dir.toString()))
         .compose(x -> provider.create(spec).transform(ar -> {
           if (ar.succeeded() && ar.result().externalId() != null && CloudJobs.EXTERNAL_ID.matcher(ar.result().externalId()).matches()) {
-            return acknowledged(jobId, provider, ar.result());
+            return acknowledged(user, jobId, provider, ar.result());
           }
           // Refused (or an answer without an id): no trace of the attempt is left.
           Throwable err = ar.failed() ? ar.cause()
@@ -104,12 +105,18 @@ final class CloudSubmissions {
         }));
   }
 
-  private Future<Job> acknowledged(String jobId, Provider provider, ProviderJob obj) {
+  private Future<Job> acknowledged(User user, String jobId, Provider provider, ProviderJob obj) {
     return repo.acknowledge(jobId, obj.externalId()).compose(ok -> {
       if (!ok) {
-        // A sync imported this provider job between the provider's answer and our write: keep that one.
+        // Another local job already holds this provider job (a sync imported it between the provider's
+        // answer and our write; syncs skip jobs a submission waits for, so this is rare). Ours goes;
+        // the answer is that job only if it is the caller's: never another user's row.
         return repo.deletePending(jobId).compose(x -> repo.jobIdByExternal(provider.name(), obj.externalId()))
-            .compose(other -> repo.find(other.orElseThrow())).map(Optional::orElseThrow);
+            .compose(other -> other.isEmpty() ? Future.succeededFuture(Optional.<Job>empty()) : repo.find(other.get()))
+            .compose(other -> other.isPresent() && other.get().ownerId() == user.id()
+                ? Future.succeededFuture(other.get())
+                : Future.failedFuture(DomainException.conflict("The provider's job " + obj.externalId()
+                    + " was recorded by another import while this submission was in flight")));
       }
       return cloud.apply(jobId, provider, obj).compose(changed -> repo.find(jobId)).map(Optional::orElseThrow);
     });

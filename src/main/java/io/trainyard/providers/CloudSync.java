@@ -109,11 +109,20 @@ final class CloudSync {
               .filter(j -> j.externalId() != null && CloudJobs.EXTERNAL_ID.matcher(j.externalId()).matches())
               .sorted(Comparator.comparing(ProviderJob::createdAt, Comparator.nullsLast(Comparator.reverseOrder())))
               .limit(SYNC_LIMIT).toList();
-          return repo.knownExternalIds(provider.name(), newest.stream().map(ProviderJob::externalId).toList())
-              .compose(known -> {
+          Future<java.util.Set<String>> knownIds = repo.knownExternalIds(provider.name(),
+              newest.stream().map(ProviderJob::externalId).toList());
+          Future<List<JsonObject>> waiting = repo.unacknowledgedParams(provider.name());
+          return Future.all(knownIds, waiting)
+              .compose(lookups -> {
+                java.util.Set<String> known = knownIds.result();
                 AtomicInteger synced = new AtomicInteger();
                 AtomicInteger updated = new AtomicInteger();
-                return Bounded.forEach(newest, 4, () -> false, obj -> known.contains(obj.externalId())
+                // A new provider job that looks like a submission still waiting for its acknowledgement is
+                // that submission's job: importing it would hand another user's job to the caller. It is
+                // left for the submission (or, if that fails, for a later sync).
+                List<ProviderJob> candidates = newest.stream()
+                    .filter(j -> known.contains(j.externalId()) || !awaitedBySubmission(j, waiting.result())).toList();
+                return Bounded.forEach(candidates, 4, () -> false, obj -> known.contains(obj.externalId())
                         ? refreshKnown(provider, obj).map(changed -> {
                           if (changed) {
                             updated.incrementAndGet();
@@ -130,6 +139,17 @@ final class CloudSync {
                         .put("message", "Discovered " + synced.get() + " new jobs from " + Providers.label(provider.name())));
               });
         });
+  }
+
+  /** Same kind and same version id (the part after ':') as an unacknowledged submission. */
+  static boolean awaitedBySubmission(ProviderJob job, List<JsonObject> inFlight) {
+    String version = versionId(job.version());
+    return inFlight.stream().anyMatch(p -> java.util.Objects.equals(p.getString("kind"), job.kind())
+        && version != null && version.equals(versionId(p.getString("version"))));
+  }
+
+  private static String versionId(String version) {
+    return version == null ? null : version.substring(version.lastIndexOf(':') + 1);
   }
 
   private Future<Boolean> refreshKnown(Provider provider, ProviderJob obj) {

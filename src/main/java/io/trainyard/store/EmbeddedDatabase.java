@@ -4,6 +4,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,16 +22,33 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class.getName());
 
   private final EmbeddedPostgres postgres;
+  private final String password;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, String password) {
     this.postgres = postgres;
+    this.password = password;
   }
 
-  /** Starts (initializing on first use) the database kept in {@code dataDir}. */
+  /**
+   * Starts (initializing on first use) the database kept in {@code dataDir}. zonky initializes it with
+   * {@code trust}, which lets any local process (a job program too) in as superuser; here the superuser
+   * has a random password ({@link DatabasePassword}) and every connection must prove it (scram-sha-256).
+   */
   public static EmbeddedDatabase start(Path dataDir) throws IOException {
     Files.createDirectories(dataDir);
     stopOrphanedPostmaster(dataDir);
-    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+    DatabasePassword secret = DatabasePassword.load(dataDir.resolveSibling(DatabasePassword.FILE));
+    boolean fresh = !Files.exists(dataDir.resolve("PG_VERSION"));
+    // A data directory made before passwords (trust, no password set) gets its password once it runs.
+    boolean upgrade = !fresh && secret.created();
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    if (fresh) {
+      builder.setLocaleConfig("pwfile", secret.file().toString()); // initdb --pwfile: the superuser's password
+    }
+    if (!upgrade) {
+      builder.setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
+    }
+    EmbeddedPostgres pg = builder
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(false)
         .setPort(freePort())
@@ -38,14 +58,46 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setServerConfig("full_page_writes", "on")
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "100")
+        .setServerConfig("password_encryption", "scram-sha-256")
+        .setConnectConfig("password", secret.value())
         .setPGStartupWait(Duration.ofSeconds(60))
         .start();
-    return new EmbeddedDatabase(pg);
+    if (upgrade) {
+      try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+        st.execute("ALTER USER postgres PASSWORD '" + secret.value() + "'"); // url-safe base64: nothing to escape
+        writeHba(dataDir);
+        st.execute("SELECT pg_reload_conf()");
+      } catch (SQLException e) {
+        pg.close();
+        throw new IOException("could not set the embedded database's password", e);
+      }
+      LOG.info("the embedded PostgreSQL now asks for a password (kept in " + secret.file() + ")");
+    }
+    return new EmbeddedDatabase(pg, secret.value());
+  }
+
+  /** Password authentication for every connection, local socket and TCP alike; nothing is trusted. */
+  private static void writeHba(Path pgData) {
+    try {
+      Files.writeString(pgData.resolve("pg_hba.conf"), """
+          # Written by Trainyard: every connection proves the superuser's password.
+          local   all   all                  scram-sha-256
+          host    all   all   127.0.0.1/32   scram-sha-256
+          host    all   all   ::1/128        scram-sha-256
+          """);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** URL of the database, for the pool. */
   public String url() {
-    return "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/postgres";
+    return "postgresql://postgres:" + password + "@127.0.0.1:" + postgres.getPort() + "/postgres";
+  }
+
+  /** The port it listens on (127.0.0.1). */
+  public int port() {
+    return postgres.getPort();
   }
 
   @Override

@@ -130,7 +130,8 @@ class AuthApiTest {
     admin.post("/api/users", new JsonObject().put("username", "erin").put("password", "erin-pass-1")).expect(200);
     Api phone = server.api().login("erin", "erin-pass-1");
     Api laptop = server.api().login("erin", "erin-pass-1");
-    laptop.patch("/api/users/" + laptop.userId(), new JsonObject().put("password", "erin-pass-2")).expect(200);
+    laptop.patch("/api/users/" + laptop.userId(), new JsonObject().put("password", "erin-pass-2")
+        .put("current_password", "erin-pass-1")).expect(200);
     laptop.get("/api/me").expect(200);
     phone.get("/api/me").problem(401);
     Api again = server.api().login("erin", "erin-pass-2");

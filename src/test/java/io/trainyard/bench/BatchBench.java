@@ -39,6 +39,7 @@ public final class BatchBench {
   private static void run(int batches) throws Exception {
     try (TestServer server = TestServer.start(c -> {
       c.getJsonObject("scheduler").put("node_capacity", 0).put("tick_ms", 60_000);
+      c.put("limits", new JsonObject().put("max_queued_per_user", Long.MAX_VALUE)); // batches pile up in one queue
     })) {
       Api user = server.user("bench", "parallel");
       String dep = user.train(new JsonObject()).getString("job_id");

@@ -128,6 +128,21 @@ class CloudWebhookTest {
     assertEquals(1.0, value(after, created) - value(before, created), "the submission's create request");
   }
 
+  /** Audit finding 6: Replicate sends the whole prediction with its cumulative logs; 1 MiB was too little. */
+  @Test
+  void aDeliveryOfSeveralMegabytesIsAppliedAndOnlyBeyond16MiBRefused() {
+    JsonObject job = submit(alice, CloudFixture.prediction(null));
+    String logs = ("step 7/10 " + "y".repeat(90) + "\n").repeat(30_000); // ~3 MiB
+    JsonObject obj = fx.providerObject(job.getString("external_id")).put("status", "processing").put("logs", logs);
+    fx.deliver(obj).expect(200);
+    JsonObject running = await(alice, job.getString("job_id"), j -> "running".equals(j.getString("status")));
+    assertEquals(70.0, running.getDouble("progress"));
+    JsonObject huge = obj.copy().put("logs", "z".repeat(17 * 1024 * 1024));
+    fx.deliver(huge).problem(413);
+    // The rest of the API keeps its 1 MiB.
+    alice.postRaw("/api/jobs/train", "{\"dataset_id\": \"" + "d".repeat(1_100_000) + "\"}").problem(413);
+  }
+
   private String scrape() {
     return fx.server.api().get("/metrics").expect(200).body();
   }

@@ -24,6 +24,10 @@ public final class BridgeClient implements AutoCloseable {
   /** The {@code type} of the markers tests publish to bound what has arrived (no event of the server has it). */
   public static final String MARKER = "test_marker";
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  /** Completes when the server closes the socket (or the connection breaks). */
+  private final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+  /** When set, the client stops asking for frames: the server's writes pile up in TCP buffers. */
+  private volatile boolean stalled;
 
   private BridgeClient(WebSocket ws) {
     this.ws = ws;
@@ -50,8 +54,21 @@ public final class BridgeClient implements AutoCloseable {
           self[0].frames.add(new JsonObject(partial.toString()));
           partial.setLength(0);
         }
-        w.request(1);
+        if (!self[0].stalled) {
+          w.request(1);
+        }
         return null;
+      }
+
+      @Override
+      public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+        self[0].closed.complete(null);
+        return null;
+      }
+
+      @Override
+      public void onError(WebSocket w, Throwable error) {
+        self[0].closed.complete(null);
       }
     };
     WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
@@ -66,6 +83,7 @@ public final class BridgeClient implements AutoCloseable {
     BridgeClient client = new BridgeClient(ws);
     // Frames received before the constructor ran went to the placeholder; share one queue.
     client.frames.addAll(self[0].frames);
+    self[0].closed.whenComplete((v, e) -> client.closed.complete(null));
     self[0] = client;
     return client;
   }
@@ -137,6 +155,16 @@ public final class BridgeClient implements AutoCloseable {
     List<JsonObject> out = new ArrayList<>();
     frames.drainTo(out);
     return out;
+  }
+
+  /** Whether the server has closed this socket. */
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
+  /** Stops reading: from now on nothing more is taken from the connection (a client that hangs). */
+  public void stall() {
+    stalled = true;
   }
 
   @Override
