@@ -137,8 +137,9 @@ public final class Trainyard {
       ModelRepository models = new ModelRepository(db.pool());
       ResultRepository results = new ResultRepository(db.pool());
       JsonObject limitsConf = AppConfig.section(conf, "limits");
+      Execution execution = new Execution(AppConfig.section(conf, "jobs.types"), ready.inventory());
       Submissions submissions = new Submissions(vertx, jobRepo, ledger, models, datasets, paths,
-          jobsConf.getInteger("default_epochs", 10), new Execution(AppConfig.section(conf, "jobs.types"), ready.inventory()),
+          jobsConf.getInteger("default_epochs", 10), execution,
           new StorageCheck(vertx, paths.artifacts().resolve("jobs"), jobsConf.getLong("min_free_mb", 64L) << 20),
           limitsConf.getLong("max_queued_per_user", 10_000L));
       JobService jobs = new JobService(vertx, jobRepo, ledger, submissions, paths,
@@ -169,7 +170,7 @@ public final class Trainyard {
           .compose(v -> vertx.deployVerticle(new SupervisorVerticle(jobRepo, ledger, launcher, nodeId,
               graceMs, AppConfig.section(conf, "supervisor").getLong("sweep_ms", 5000L))))
           .compose(v -> vertx.deployVerticle(new NodeVerticle(db.pool(), ledger, membership, cluster, nodeId,
-              limits.nodeCapacity(), paths)))
+              limits.nodeCapacity(), paths, ready.inventory(), execution)))
           .compose(v -> vertx.deployVerticle(new SchedulerVerticle(jobRepo, ledger, nodeId,
               AppConfig.section(conf, "scheduler").getLong("tick_ms", 2000L), metrics::schedulerPass)))
           .compose(v -> vertx.deployVerticle(new ProvidersVerticle(cloud, polling, nodeId)))

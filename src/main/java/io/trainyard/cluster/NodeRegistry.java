@@ -1,6 +1,8 @@
 package io.trainyard.cluster;
 
 import io.trainyard.domain.DomainException;
+import io.trainyard.jobs.Execution;
+import io.trainyard.jobs.Inventory;
 import io.trainyard.store.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -17,7 +19,7 @@ import java.util.Optional;
  */
 final class NodeRegistry {
   /** What this node registers: its id, this start's instance token, capacity, version and job files' root. */
-  record Node(String id, String instance, int capacity, String version, String jobsDir) {
+  record Node(String id, String instance, int capacity, String version, String jobsDir, Inventory inventory) {
   }
 
   private static final String ITEM = """
@@ -39,14 +41,31 @@ final class NodeRegistry {
    */
   Future<String> register(Node node, String memberId) {
     return pool.preparedQuery("""
-            INSERT INTO cluster_nodes(node_id, instance, member_id, capacity, version, jobs_dir)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO cluster_nodes(node_id, instance, member_id, capacity, version, jobs_dir, gpus, cpus, memory_mb)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (node_id) DO UPDATE SET instance = EXCLUDED.instance, member_id = EXCLUDED.member_id,
               capacity = EXCLUDED.capacity, version = EXCLUDED.version, jobs_dir = EXCLUDED.jobs_dir,
+              gpus = EXCLUDED.gpus, cpus = EXCLUDED.cpus, memory_mb = EXCLUDED.memory_mb,
               started_at = clock_timestamp(), last_heartbeat_at = clock_timestamp()
             RETURNING state""")
-        .execute(Tuple.of(node.id(), node.instance(), memberId, node.capacity(), node.version(), node.jobsDir()))
+        .execute(Tuple.tuple().addString(node.id()).addString(node.instance()).addString(memberId)
+            .addInteger(node.capacity()).addString(node.version()).addString(node.jobsDir())
+            .addInteger(node.inventory().gpus().size()).addInteger(node.inventory().cpus())
+            .addLong(node.inventory().memoryMb()))
         .map(rows -> rows.iterator().next().getString(0));
+  }
+
+  /**
+   * The largest GPU count, CPUs and memory any node that may still run jobs offers (lost nodes left
+   * out): a request beyond them could never start anywhere.
+   */
+  Future<Optional<Execution.Largest>> largest() {
+    return pool.query("SELECT max(gpus), max(cpus), max(memory_mb) FROM cluster_nodes WHERE state <> 'lost'").execute()
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return r.getInteger(0) == null ? Optional.empty()
+              : Optional.of(new Execution.Largest(r.getInteger(0), r.getInteger(1), r.getLong(2)));
+        });
   }
 
   /** The heartbeat; answers the row's state (empty if the row is gone). */

@@ -1,6 +1,8 @@
 package io.trainyard.cluster;
 
 import io.trainyard.domain.DomainException;
+import io.trainyard.jobs.Execution;
+import io.trainyard.jobs.Inventory;
 import io.trainyard.jobs.JobLedger;
 import io.trainyard.jobs.JobPaths;
 import io.trainyard.scheduler.SchedulerApi;
@@ -41,10 +43,12 @@ public final class NodeVerticle extends VerticleBase {
   private long timer = -1;
   private boolean beating;
   private boolean rejoining;
+  private final Execution execution;
 
   /** @param paths where this node keeps job files */
   public NodeVerticle(Pool pool, JobLedger ledger, Membership membership, ClusterSettings settings, String nodeId,
-                      int capacity, JobPaths paths) {
+                      int capacity, JobPaths paths, Inventory inventory, Execution execution) {
+    this.execution = execution;
     this.registry = new NodeRegistry(pool);
     this.ledger = ledger;
     this.membership = membership;
@@ -52,7 +56,7 @@ public final class NodeVerticle extends VerticleBase {
     this.nodeId = nodeId;
     this.paths = paths;
     this.node = new NodeRegistry.Node(nodeId, NodeIdentity.instanceToken(), capacity, NodeIdentity.version(),
-        paths.artifacts().resolve("jobs").toString());
+        paths.artifacts().resolve("jobs").toString(), inventory);
   }
 
   @Override
@@ -83,6 +87,7 @@ public final class NodeVerticle extends VerticleBase {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> registry.register(node, membership.memberId()))
         .compose(state -> "lost".equals(state) ? comeBack() : Future.succeededFuture())
+        .compose(v -> seeLargest())
         .onSuccess(v -> timer = vertx.setPeriodic(settings.heartbeatMs(), t -> beat()));
   }
 
@@ -90,6 +95,11 @@ public final class NodeVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(timer);
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+
+  /** Tells submissions what the largest node offers, so they refuse only what no node could run. */
+  private Future<Void> seeLargest() {
+    return registry.largest().onSuccess(l -> l.ifPresent(execution::seeCluster)).mapEmpty();
   }
 
   /** One heartbeat; then, clustered, the search for lost nodes. One at a time. */
@@ -105,6 +115,7 @@ public final class NodeVerticle extends VerticleBase {
           }
           return "lost".equals(state.get()) ? comeBack() : Future.succeededFuture();
         })
+        .compose(v -> seeLargest())
         .compose(v -> settings.enabled() ? ledger.nodesLost(nodeId, settings.nodeTimeoutSeconds(), membership.members())
             : Future.succeededFuture())
         .onSuccess(lost -> {

@@ -9,8 +9,8 @@ import java.util.Set;
  * What a local job asks of its node besides its program: {@code resources} (GPUs, CPUs, memory), a
  * time limit and retries. Read from a submission with the job type's defaults
  * ({@code jobs.types.<type>.resources} and {@code .timeout_seconds}) into the job's params, where
- * the claim, the time-limit check and the retry read them. A request that no node could satisfy is
- * refused here, naming the field.
+ * the claim, the time-limit check and the retry read them. A request that no node of the cluster
+ * could satisfy (as the node heartbeats last showed) is refused here, naming the field.
  */
 public final class Execution {
   public static final Set<String> FIELDS = Set.of("resources", "timeout_seconds", "max_retries", "retry_backoff_seconds");
@@ -21,10 +21,23 @@ public final class Execution {
 
   private final JsonObject types;
   private final Inventory inventory;
+  /** The largest node of the cluster as last seen (this node's own until the first heartbeat). */
+  private volatile Largest largest;
+
+  /** The most GPUs, CPUs and memory any node offers. */
+  public record Largest(int gpus, int cpus, long memoryMb) {
+  }
 
   public Execution(JsonObject types, Inventory inventory) {
     this.types = types;
     this.inventory = inventory;
+    this.largest = new Largest(inventory.gpus().size(), inventory.cpus(), inventory.memoryMb());
+  }
+
+  /** What the largest node of the cluster offers (with this node's own, which may not be registered yet). */
+  public void seeCluster(Largest cluster) {
+    largest = new Largest(Math.max(cluster.gpus(), inventory.gpus().size()), Math.max(cluster.cpus(), inventory.cpus()),
+        Math.max(cluster.memoryMb(), inventory.memoryMb()));
   }
 
   /** Checks the execution fields of {@code body} into {@code v} and writes what they resolve to into {@code params}. */
@@ -64,15 +77,16 @@ public final class Execution {
     Integer gpus = part.integer("gpus", false, d.getInteger("gpus", 0), 0, 1024);
     Integer cpus = part.integer("cpus", false, d.getInteger("cpus"), 1, 1_000_000);
     Integer memory = part.integer("memory_mb", false, d.getInteger("memory_mb"), 1, Integer.MAX_VALUE);
+    Largest most = largest;
     if (part.validation().ok()) {
-      if (gpus > inventory.gpus().size()) {
-        part.validation().add("gpus", "asks for " + gpus + " GPUs; this node has " + inventory.gpus().size());
+      if (gpus > most.gpus()) {
+        part.validation().add("gpus", "asks for " + gpus + " GPUs; no node has more than " + most.gpus());
       }
-      if (cpus != null && cpus > inventory.cpus()) {
-        part.validation().add("cpus", "asks for " + cpus + " CPUs; this node has " + inventory.cpus());
+      if (cpus != null && cpus > most.cpus()) {
+        part.validation().add("cpus", "asks for " + cpus + " CPUs; no node has more than " + most.cpus());
       }
-      if (memory != null && memory > inventory.memoryMb()) {
-        part.validation().add("memory_mb", "asks for " + memory + " MB; this node has " + inventory.memoryMb());
+      if (memory != null && memory > most.memoryMb()) {
+        part.validation().add("memory_mb", "asks for " + memory + " MB; no node has more than " + most.memoryMb());
       }
     }
     v.nest("resources", part.validation());

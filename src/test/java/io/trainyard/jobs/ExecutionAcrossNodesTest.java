@@ -59,6 +59,26 @@ class ExecutionAcrossNodesTest {
   }
 
   @Test
+  void aNodeWithoutGpusTakesAGpuJobThatAnotherNodeCanRunAndRefusesOneNoNodeCan() {
+    String db = SharedPostgres.newDatabase();
+    try (TestServer big = TestServer.start(db, node("gpu-node", "0", "1"));
+         TestServer small = TestServer.start(db, node("cpu-node"))) {
+      small.user("routed", "parallel");
+      Api viaSmall = small.api().login("routed", "routed-pass-1");
+      JsonObject two = new JsonObject().put("epochs", 120).put("resources", new JsonObject().put("gpus", 2));
+      JsonObject running = viaSmall.awaitJob(viaSmall.train(two).getString("job_id"),
+          j -> "running".equals(j.getString("status")), Duration.ofSeconds(30));
+      assertEquals(big.nodeId(), running.getString("node_id"), "only the GPU node can start it");
+      JsonObject problem = viaSmall.post("/api/jobs/train", new JsonObject().put("dataset_id", "demo").put("gene_size", 64)
+          .put("output_dim", 4).put("resources", new JsonObject().put("gpus", 3))).problem(400);
+      assertEquals("resources.gpus", problem.getJsonArray("errors").getJsonObject(0).getString("field"));
+      assertTrue(problem.getString("detail").contains("no node has more than 2"), problem.getString("detail"));
+      viaSmall.post("/api/jobs/" + running.getString("job_id") + "/cancel", null).expect(200);
+      viaSmall.awaitStatus(running.getString("job_id"), "canceled");
+    }
+  }
+
+  @Test
   void aRunningJobKeepsItsGpusAcrossARestartOfItsNode() {
     String db = SharedPostgres.newDatabase();
     String holder;

@@ -32,7 +32,7 @@ class ExecutionUiTest extends UiTest {
     b.type("[data-testid='field-resources.gpus']", "3");
     b.click("[data-testid=submit-train]");
     b.waitUntil(() -> b.visible("[data-error-for='resources.gpus']"), "the server's error next to the GPU field");
-    assertTrue(b.text("[data-error-for='resources.gpus']").contains("this node has 2"), b.text("[data-error-for='resources.gpus']"));
+    assertTrue(b.text("[data-error-for='resources.gpus']").contains("no node has more than 2"), b.text("[data-error-for='resources.gpus']"));
     assertEquals(0, gia.get("/api/jobs/counts").json().getLong("total"), "nothing was created");
 
     b.type("[data-testid='field-resources.gpus']", "1");
