@@ -37,6 +37,7 @@ public final class AppConfig {
       Map.entry("TRAINYARD_EVENTBUS_PORT", "cluster.eventbus_port"),
       Map.entry("TRAINYARD_NODE_ID", "node_id"),
       Map.entry("TRAINYARD_NODE_GPUS", "node.gpus"),
+      Map.entry("TRAINYARD_NOTIFICATIONS_KEY", "notifications.key"),
       Map.entry("TRAINYARD_NODE_CPUS", "node.cpus"),
       Map.entry("TRAINYARD_NODE_MEMORY_MB", "node.memory_mb"),
       Map.entry("TRAINYARD_METRICS_TOKEN", "metrics.token"),

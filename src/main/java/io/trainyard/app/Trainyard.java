@@ -151,7 +151,9 @@ public final class Trainyard {
       JsonObject polling = AppConfig.section(conf, "background.job_status_polling");
       CloudJobs cloud = CloudJobs.create(vertx, polling, AppConfig.section(conf, "providers.replicate"), jobRepo,
           ledger, paths, meters);
-      Notifications.Parts notifications = Notifications.create(vertx, db.pool(), jobRepo, ready.box(),
+      Future<SecretBox> sealing = SecretBox.resolve(AppConfig.section(conf, "notifications"), cluster.enabled(),
+          db.pool(), ready.box());
+      Notifications.Parts notifications = Notifications.create(vertx, db.pool(), jobRepo, sealing,
           AppConfig.section(conf, "notifications"));
       HttpVerticle.Services services = new HttpVerticle.Services(auth, jobs, new LogService(vertx, jobs, nodeId),
           new Artifacts(vertx, datasets, models, results), new BulkActions(jobs, db.pool()),
@@ -176,6 +178,7 @@ public final class Trainyard {
           .compose(v -> vertx.deployVerticle(new ProvidersVerticle(cloud, polling, nodeId)))
           .compose(v -> vertx.deployVerticle(metrics.follower(jobRepo,
               AppConfig.section(conf, "metrics").getLong("refresh_ms", 5000L))))
+          .compose(v -> sealing)
           .compose(v -> vertx.deployVerticle(notifications.sender()))
           .compose(v -> vertx.deployVerticle(new RetentionVerticle(db.pool(), services.bulk(),
               AppConfig.section(conf, "retention"))))

@@ -93,12 +93,13 @@ public final class BulkActions {
   /**
    * Applies {@code action} to the ids one after another: a job the caller cannot see is missing, one
    * the action refuses (active for delete, finished for cancel) goes to {@code refused}; any other
-   * failure ends the whole request.
+   * failure goes to {@code failed} as {@code {job_id, status, detail}}, and the next id is tried.
    */
   private static Future<Done> each(List<String> ids, java.util.function.Function<String, Future<String>> action,
                                    JsonArray refused) {
     JsonArray acted = new JsonArray();
     JsonArray missing = new JsonArray();
+    JsonArray failed = new JsonArray();
     Future<Void> chain = Future.succeededFuture();
     for (String id : ids) {
       chain = chain.compose(x -> action.apply(id).map(done -> {
@@ -110,12 +111,16 @@ public final class BulkActions {
         } else if (err instanceof DomainException d && d.kind() == DomainException.Kind.INVALID) {
           refused.add(id);
         } else {
-          return Future.failedFuture(err);
+          // Anything else (a queue bound, a full disk, an unreachable database or node) is this id's
+          // outcome, not the request's: the ids already acted on are reported, and the rest go on.
+          failed.add(new JsonObject().put("job_id", id)
+              .put("status", err instanceof DomainException d ? d.kind().code : 503)
+              .put("detail", err instanceof DomainException ? err.getMessage() : "could not be done now: " + err.getMessage()));
         }
         return Future.succeededFuture();
       }));
     }
-    return chain.map(x -> new Done(acted, new JsonObject().put("missing", missing)));
+    return chain.map(x -> new Done(acted, new JsonObject().put("missing", missing).put("failed", failed)));
   }
 
   public Future<JsonObject> archive(User user, List<String> ids) {

@@ -254,13 +254,15 @@ final class LedgerSql {
   /**
    * The lifecycle's one backward move, running -> queued: a failed exit (not a cancel, not a time
    * limit) of a job with attempts left queues it again as its next attempt, not before its backoff
-   * (retry_backoff_seconds, doubling per attempt). $1 job, $2 exit code, $3 canceling, $4 error.
+   * (retry_backoff_seconds, doubling per attempt). node_id stays: the last attempt's log and files are
+   * on that node, so reads, deletes and purges still go there while the job waits; only running rows
+   * count toward a node's slots. $1 job, $2 exit code, $3 canceling, $4 error.
    */
   static final String RETRY = """
       UPDATE jobs j SET status = 'queued', attempt = j.attempt + 1, attempts = %s,
         not_before = clock_timestamp() + make_interval(secs => coalesce((j.params->>'retry_backoff_seconds')::float8, %d)
           * power(2, j.attempt - 1)),
-        pid = NULL, pid_start = NULL, node_id = NULL, started_at = NULL, assigned_gpus = '{}', exit_code = NULL,
+        pid = NULL, pid_start = NULL, started_at = NULL, assigned_gpus = '{}', exit_code = NULL,
         stage = NULL, progress = NULL, eta_seconds = NULL, updated_at = clock_timestamp()
       WHERE j.job_id = $1 AND j.status = 'running' AND $2 <> 0 AND NOT $3 AND NOT j.cancel_requested
         AND j.stop_reason IS NULL AND j.attempt <= coalesce((j.params->>'max_retries')::int, 0)

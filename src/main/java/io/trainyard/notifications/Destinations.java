@@ -48,6 +48,35 @@ final class Destinations {
     return Optional.empty();
   }
 
+  /**
+   * Where a delivery connects: refused with a reason, or the checked address to connect to (null:
+   * let the client resolve, when private destinations are allowed). Connecting to the very address
+   * that was checked means a name that resolves differently a moment later (DNS rebinding) cannot
+   * steer the request to a private address. Blocking (DNS).
+   */
+  record Decision(String refusal, InetAddress address) {
+  }
+
+  Decision decide(String url) {
+    if (allowPrivate) {
+      return new Decision(null, null);
+    }
+    Optional<String> why = refusal(url);
+    if (why.isPresent()) {
+      return new Decision(why.get(), null);
+    }
+    try {
+      return new Decision(null, InetAddress.getAllByName(host(url))[0]);
+    } catch (UnknownHostException e) {
+      return new Decision("host does not resolve", null);
+    }
+  }
+
+  private static String host(String url) {
+    String host = URI.create(url).getHost();
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
   /** Blocking (DNS): why the URL's host may not be called, or empty when it may. */
   Optional<String> refusal(String url) {
     if (allowPrivate) {

@@ -28,7 +28,8 @@ public final class Notifications {
   public static final List<String> EVENTS = List.of("job.succeeded", "job.failed", "job.canceled");
   private final Vertx vertx;
   private final Pool pool;
-  private final SecretBox box;
+  /** Completed before the routes are served (start-up waits for it). */
+  private final Future<SecretBox> box;
   private final Destinations destinations;
   private final int maxPerUser;
 
@@ -37,13 +38,13 @@ public final class Notifications {
   }
 
   /** Builds both parts from {@code notifications.*} settings, sealing secrets with {@code box}. */
-  public static Parts create(Vertx vertx, Pool pool, JobRepository jobs, SecretBox box, JsonObject conf) {
+  public static Parts create(Vertx vertx, Pool pool, JobRepository jobs, Future<SecretBox> box, JsonObject conf) {
     Destinations destinations = new Destinations(conf.getBoolean("allow_private", false));
     return new Parts(new Notifications(vertx, pool, box, destinations, conf.getInteger("max_endpoints_per_user", 20)),
         new NotificationsVerticle(pool, jobs, box, destinations, conf));
   }
 
-  Notifications(Vertx vertx, Pool pool, SecretBox box, Destinations destinations, int maxPerUser) {
+  Notifications(Vertx vertx, Pool pool, Future<SecretBox> box, Destinations destinations, int maxPerUser) {
     this.vertx = vertx;
     this.pool = pool;
     this.box = box;
@@ -87,7 +88,7 @@ public final class Notifications {
                     SELECT $1, $2, $3, $4, $5
                      WHERE (SELECT count(*) FROM notification_endpoints WHERE owner_user_id = $2) < $6
                     RETURNING *""")
-                .execute(Tuple.of(id, user.id(), target, events.toArray(new String[0]), box.seal(secret), maxPerUser)))
+                .execute(Tuple.of(id, user.id(), target, events.toArray(new String[0]), box.result().seal(secret), maxPerUser)))
         .compose(rows -> rows.rowCount() == 0
             ? Future.failedFuture(DomainException.conflict("At most " + maxPerUser + " notification endpoints per user"))
             : Future.succeededFuture(new JsonObject().put("endpoint",

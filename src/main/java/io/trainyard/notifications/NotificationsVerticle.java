@@ -45,7 +45,7 @@ public final class NotificationsVerticle extends VerticleBase {
 
   private final Pool pool;
   private final JobRepository jobs;
-  private final SecretBox box;
+  private final Future<SecretBox> box;
   private final Destinations destinations;
   private final JsonObject conf;
   private WebClient client;
@@ -57,7 +57,7 @@ public final class NotificationsVerticle extends VerticleBase {
   private long failedAttempts;
   private long givenUp;
 
-  NotificationsVerticle(Pool pool, JobRepository jobs, SecretBox box, Destinations destinations, JsonObject conf) {
+  NotificationsVerticle(Pool pool, JobRepository jobs, Future<SecretBox> box, Destinations destinations, JsonObject conf) {
     this.pool = pool;
     this.jobs = jobs;
     this.box = box;
@@ -67,6 +67,11 @@ public final class NotificationsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // Nothing is sent before the sealing key is known; a node that cannot get it does not start.
+    return box.compose(b -> started());
+  }
+
+  private Future<?> started() {
     long timeoutMs = conf.getLong("timeout_ms", 10_000L);
     // Redirects are not followed: a redirect could lead to an address the destination check refused.
     client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)
@@ -118,6 +123,12 @@ public final class NotificationsVerticle extends VerticleBase {
   }
 
   private Future<Void> send(Delivery d) {
+    // Whatever fails before or during the POST counts as this attempt's failure: retried with backoff,
+    // and given up on at the deadline, never left to come back with its lease forever.
+    return attempt(d).recover(err -> retryOrGiveUp(d, null, String.valueOf(err.getMessage())));
+  }
+
+  private Future<Void> attempt(Delivery d) {
     return jobs.find(d.jobId(), null).compose(found -> {
       if (found.isPresent() && found.get().ownerId() != d.ownerId()) {
         // Never tell an endpoint about a job that is not its owner's.
@@ -125,21 +136,27 @@ public final class NotificationsVerticle extends VerticleBase {
       }
       JsonObject job = found.map(Job::toJson)
           .orElseGet(() -> new JsonObject().put("job_id", d.jobId()).put("status", d.jobStatus()).put("deleted", true));
-      return vertx.executeBlocking(() -> destinations.refusal(d.url()), false).compose(refusal -> refusal.isPresent()
-          ? retryOrGiveUp(d, null, refusal.get())
-          : post(d, new JsonObject().put("type", d.event()).put("job", job)));
+      return vertx.executeBlocking(() -> destinations.decide(d.url()), false).compose(where -> where.refusal() != null
+          ? retryOrGiveUp(d, null, where.refusal())
+          : post(d, new JsonObject().put("type", d.event()).put("job", job), where.address()));
     });
   }
 
-  private Future<Void> post(Delivery d, JsonObject message) {
+  /** @param address the checked address to connect to, or null to let the client resolve the host */
+  private Future<Void> post(Delivery d, JsonObject message, java.net.InetAddress address) {
     Buffer body = message.toBuffer();
     long now = Instant.now().getEpochSecond();
     sent++;
-    return client.postAbs(d.url()).timeout(conf.getLong("timeout_ms", 10_000L))
+    io.vertx.core.http.RequestOptions target = new io.vertx.core.http.RequestOptions().setAbsoluteURI(d.url());
+    if (address != null) {
+      // Host header and TLS server name stay the URL's; only the connection goes to the checked address.
+      target.setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(target.getPort(), address.getHostAddress()));
+    }
+    return client.request(io.vertx.core.http.HttpMethod.POST, target).timeout(conf.getLong("timeout_ms", 10_000L))
         .putHeader("Content-Type", "application/json")
         .putHeader("webhook-id", d.webhookId())
         .putHeader("webhook-timestamp", Long.toString(now))
-        .putHeader("webhook-signature", WebhookVerifier.sign(box.open(d.sealedSecret()), d.webhookId(), now, body.getBytes()))
+        .putHeader("webhook-signature", WebhookVerifier.sign(box.result().open(d.sealedSecret()), d.webhookId(), now, body.getBytes()))
         .sendBuffer(body)
         .transform(ar -> {
           HttpResponse<Buffer> res = ar.succeeded() ? ar.result() : null;

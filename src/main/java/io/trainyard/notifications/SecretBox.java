@@ -1,5 +1,10 @@
 package io.trainyard.notifications;
 
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -27,6 +32,35 @@ public final class SecretBox {
   }
 
   /** The box whose key is {@code file}, made (32 random bytes, owner-only) when it does not exist yet. */
+  /**
+   * The box this node seals and opens with: {@code notifications.key} (base64 of 32 bytes) when
+   * configured; else, in a cluster, the key every node shares through the database (made once);
+   * else {@code local}, the data directory's own. Any node may send any delivery, so nodes must agree.
+   */
+  public static Future<SecretBox> resolve(JsonObject conf, boolean clustered, Pool pool, SecretBox local) {
+    String configured = conf.getString("key", "");
+    if (configured != null && !configured.isBlank()) {
+      byte[] key;
+      try {
+        key = Base64.getDecoder().decode(configured.trim());
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(new IllegalArgumentException("notifications.key is not base64"));
+      }
+      return key.length == 32 ? Future.succeededFuture(new SecretBox(key))
+          : Future.failedFuture(new IllegalArgumentException("notifications.key must be 32 bytes (base64)"));
+    }
+    if (!clustered) {
+      return Future.succeededFuture(local);
+    }
+    byte[] fresh = new byte[32];
+    RANDOM.nextBytes(fresh);
+    // The first node to get here makes the key; everyone reads the one that won.
+    return pool.preparedQuery("INSERT INTO notification_key(id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING")
+        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(fresh)))
+        .compose(x -> pool.query("SELECT key FROM notification_key WHERE id = 1").execute())
+        .map(rows -> new SecretBox(rows.iterator().next().getBuffer(0).getBytes()));
+  }
+
   public static SecretBox at(Path file) throws IOException {
     if (!Files.exists(file)) {
       byte[] fresh = new byte[32];

@@ -21,7 +21,7 @@ public final class Migrations {
   static final List<String> FILES = List.of("V001__schema.sql", "V002__management.sql", "V003__cloud.sql",
       "V004__ledger.sql", "V005__queue_heads.sql", "V007__cloud_forgotten.sql", "V008__cluster_nodes.sql",
       "V009__job_center.sql", "V010__notifications.sql", "V011__resources_retries.sql", "V012__history_retries.sql",
-      "V013__node_inventory.sql");
+      "V013__node_inventory.sql", "V014__notification_key.sql");
   private static final long LOCK_KEY = 0x7472_6169_6e79_6172L; // "trainyar"
 
   private Migrations() {

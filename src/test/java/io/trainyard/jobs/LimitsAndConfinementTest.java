@@ -63,6 +63,21 @@ class LimitsAndConfinementTest {
   }
 
   @Test
+  void aBulkRerunThatMeetsTheQueueBoundReportsEachIdAndActsOnTheRest() {
+    Api fay = server.user("bulk-fay", "serial");
+    String a = fay.post("/api/jobs/train", train()).expect(200).json().getJsonObject("job").getString("job_id");
+    String b = fay.post("/api/jobs/train", train()).expect(200).json().getJsonObject("job").getString("job_id");
+    JsonObject out = fay.post("/api/jobs/bulk-rerun", new JsonObject().put("job_ids", new JsonArray().add(a).add(b)))
+        .expect(200).json();
+    assertEquals(new JsonArray().add(a), out.getJsonArray("rerun"), "the third queued job fits under the bound");
+    assertEquals(1, out.getInteger("count"));
+    JsonObject failed = out.getJsonArray("failed").getJsonObject(0);
+    assertEquals(b, failed.getString("job_id"));
+    assertEquals(429, failed.getInteger("status"));
+    assertEquals(3, fay.get("/api/jobs/counts").json().getInteger("queued"), "exactly what was reported was created");
+  }
+
+  @Test
   void templatesPerUserAreBounded() {
     Api erin = server.user("erin", "serial");
     for (int i = 0; i < 2; i++) {

@@ -27,6 +27,18 @@ class PrivateDestinationsTest {
   }
 
   @Test
+  void aDeliveryConnectsToTheAddressThatWasCheckedNotToAFreshLookup() throws Exception {
+    Destinations strict = new Destinations(false);
+    Destinations.Decision pinned = strict.decide("https://8.8.8.8:8443/hook");
+    assertEquals(null, pinned.refusal());
+    assertEquals(InetAddress.getByName("8.8.8.8"), pinned.address(), "the checked address is the one connected to");
+    Destinations.Decision refused = strict.decide("http://localhost:9/hook");
+    assertTrue(refused.refusal().contains("private or local"), refused.refusal());
+    assertEquals(null, refused.address());
+    assertEquals(null, new Destinations(true).decide("http://localhost:9/hook").address(), "allowed: the client resolves");
+  }
+
+  @Test
   void registeringALoopbackEndpointIsRefusedByDefault() {
     try (TestServer server = TestServer.start()) {
       Api frank = server.user("frank", "serial");
