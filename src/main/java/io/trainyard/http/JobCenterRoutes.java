@@ -47,9 +47,17 @@ final class JobCenterRoutes {
   /** Streams the whole file from disk (not the 20,000-character tail the log route answers). */
   private void download(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    logs.file(AuthHandler.user(ctx), id).onSuccess(path -> {
+    logs.download(AuthHandler.user(ctx), id).onSuccess(where -> {
       ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
           .putHeader("Content-Disposition", "attachment; filename=\"" + id + ".log\"");
+      if (where.remote()) {
+        // Another node ran the job and holds its log: relay it chunk by chunk, each written before
+        // the next is asked for, so a slow client does not pile the log up in our memory.
+        ctx.response().setChunked(true);
+        relay(ctx, id, 0);
+        return;
+      }
+      String path = where.path();
       if (path == null) {
         ctx.response().end(); // no log yet: an empty file, as the log route answers ""
         return;
@@ -60,5 +68,23 @@ final class JobCenterRoutes {
         }
       });
     }).onFailure(ctx::fail);
+  }
+
+  private void relay(RoutingContext ctx, String id, long offset) {
+    logs.fromOffset(AuthHandler.user(ctx), id, offset).onSuccess(chunk -> {
+      String text = chunk.getString("log", "");
+      long next = chunk.getLong("next_offset", offset);
+      if (text.isEmpty() || next <= offset) {
+        ctx.response().end();
+        return;
+      }
+      ctx.response().write(text).onSuccess(v -> relay(ctx, id, next)).onFailure(err -> ctx.response().reset());
+    }).onFailure(err -> {
+      if (ctx.response().headWritten()) {
+        ctx.response().reset(); // a cut-off download must not look complete
+      } else {
+        ctx.fail(err);
+      }
+    });
   }
 }

@@ -48,15 +48,24 @@ public final class LogService {
   }
 
   /**
-   * The job's whole log as a file this node can stream (null: no log yet). Asked of this node's own
-   * reader: the file is sent from this disk, which holds it for jobs run here or on shared storage.
+   * Where the job's whole log can be streamed from: a file on this node's disk ({@code path}, null
+   * when there is no log yet), or, for a job another node ran, {@code remote}: read it through
+   * {@link #fromOffset} from that node, chunk after chunk.
    */
-  public Future<String> file(User user, String jobId) {
-    return jobs.visible(user, jobId).compose(job -> {
-      JsonObject req = new JsonObject().put("mode", "file").put("job_id", job.id()).put("log_path", job.logPath())
-          .put("artifacts_dir", job.artifactsDir());
-      return vertx.eventBus().<JsonObject>request(LogsApi.read(nodeId), req).map(m -> m.body().getString("path"));
-    });
+  public record Download(String path, boolean remote) {
+  }
+
+  public Future<Download> download(User user, String jobId) {
+    return jobs.visible(user, jobId).compose(job -> job.nodeId() != null && !job.nodeId().equals(nodeId)
+        ? Future.succeededFuture(new Download(null, true))
+        : file(job).map(path -> new Download(path, false)));
+  }
+
+  /** Asked of this node's own reader: the file is sent from this disk. */
+  private Future<String> file(Job job) {
+    JsonObject req = new JsonObject().put("mode", "file").put("job_id", job.id()).put("log_path", job.logPath())
+        .put("artifacts_dir", job.artifactsDir());
+    return vertx.eventBus().<JsonObject>request(LogsApi.read(nodeId), req).map(m -> m.body().getString("path"));
   }
 
   /**

@@ -198,6 +198,12 @@ class ClusterTest {
     long pid = canceled.getLong("pid");
     assertFalse(ProcessGroup.startTicks(pid).isPresent(), "the job's process is gone");
 
+    // The whole log downloads through the other node too, relayed from the owner's disk.
+    String fromOwner = onNode(user, owner).get("/api/jobs/" + job + "/log/download").expect(200).body();
+    String relayed = other.get("/api/jobs/" + job + "/log/download").expect(200).body();
+    assertTrue(fromOwner.contains("epoch 3/300"), fromOwner);
+    assertEquals(fromOwner, relayed, "the download through a node that does not own the job is the whole log");
+
     other.delete("/api/jobs/" + job).expect(200);
     user.get("/api/jobs/" + job).expect(404);
     assertFalse(Files.exists(Path.of(canceled.getString("artifacts_dir"))), "its files went with it");
