@@ -134,7 +134,11 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(400, ctx -> Problems.send(ctx, 400, "Malformed request (path or query)", null));
     router.errorHandler(404, ctx -> Problems.send(ctx, 404, "Not found", null));
     router.errorHandler(405, ctx -> Problems.send(ctx, 405, "Method not allowed", null));
-    return openApi.ready().compose(doc -> vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
+    return openApi.ready().compose(doc -> vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true)
+        // curl -d sends JSON as a form: let such a body be as large as the body limits allow (it is read
+        // as JSON all the same), rather than the form decoder's 8 KiB field limit.
+        .setMaxFormAttributeSize((int) Math.min(Integer.MAX_VALUE, http.getLong("webhook_body_limit_bytes", 16_777_216L)))
+        .setMaxFormBufferedBytes((int) Math.min(Integer.MAX_VALUE, http.getLong("webhook_body_limit_bytes", 16_777_216L))))
         .requestHandler(router)
         .invalidRequestHandler(Problems::invalidRequest)
         .listen(http.getInteger("port", 8080), http.getString("host", "127.0.0.1"))

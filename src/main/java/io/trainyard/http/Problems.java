@@ -58,6 +58,12 @@ public final class Problems {
     } else if (err instanceof io.vertx.pgclient.PgException pg && "53100".equals(pg.getSqlState())) {
       status = 507;
       detail = "The database's disk is full; nothing was changed";
+    } else if (err instanceof io.netty.handler.codec.http.multipart.HttpPostRequestDecoder.TooLongFormFieldException
+        || err instanceof io.netty.handler.codec.http.multipart.HttpPostRequestDecoder.TooManyFormFieldsException
+        || err instanceof io.netty.handler.codec.http.multipart.HttpPostRequestDecoder.ErrorDataDecoderException) {
+      // A body sent as a form (curl -d without a Content-Type) that the form decoder cannot take.
+      status = 413;
+      detail = "The body cannot be read as a form; send it as JSON (Content-Type: application/json)";
     } else if (io.trainyard.store.Outage.is(err)) {
       // PostgreSQL went away under this request: a passing condition, not a fault of the request.
       status = 503;

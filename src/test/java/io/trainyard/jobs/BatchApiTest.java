@@ -63,6 +63,29 @@ class BatchApiTest {
     return new JsonObject().put("jobs", jobs);
   }
 
+  /** As {@code curl -d} sends it: JSON under a form content type, as the README's examples do. */
+  private Api.Res postAsForm(Api who, String path, String body) {
+    return who.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  @Test
+  void aLargeBatchSentAsAFormIsReadAsJsonAndAnUndecodableFormIsA413NotA500() {
+    Api carl = server.user("form-carl", "parallel");
+    JsonArray jobs = new JsonArray();
+    for (int i = 0; i < 1000; i++) {
+      jobs.add(train().put("lr", 0.001 * (i + 1)));
+    }
+    JsonObject big = new JsonObject().put("jobs", jobs);
+    assertTrue(big.encode().length() > 50_000, "far beyond the form decoder's default 8 KiB field");
+    assertEquals(1000, postAsForm(carl, "/api/jobs/batch", big.encode()).expect(200).json().getJsonArray("jobs").size());
+    String manyFields = "a=1&".repeat(5000);
+    JsonObject problem = postAsForm(carl, "/api/jobs/batch", manyFields).problem(413);
+    assertTrue(problem.getString("detail").contains("JSON"), problem.encode());
+    assertEquals(1000L, carl.get("/api/jobs/counts").json().getLong("total"), "the refused body created nothing");
+  }
+
   @Test
   void aMixedBatchCreatesEveryJobInRequestOrderWithItsOwnTypeAndParams() {
     String trained = alice.awaitStatus(alice.train(new JsonObject()).getString("job_id"), "success").getString("job_id");
