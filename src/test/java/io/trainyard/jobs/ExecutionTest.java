@@ -176,6 +176,9 @@ class ExecutionTest {
         Duration.ofSeconds(30));
     assertTrue(backingOff.getString("waiting_reason").matches("retry 2 of 4 in \\d+ s"), backingOff.getString("waiting_reason"));
     assertEquals(1, backingOff.getJsonArray("attempts").size());
+    assertEquals(server.nodeId(), backingOff.getString("node_id"),
+        "while it waits, the job still names the node that holds its last attempt's log and files");
+    assertTrue(u.log(id).contains("flaky failure on attempt 1"), "and that log reads through it");
     u.post("/api/jobs/" + id + "/cancel", null).expect(200);
     JsonObject canceled = u.awaitStatus(id, "canceled");
     assertEquals(1, canceled.getJsonArray("attempts").size(), "no other attempt ran");
