@@ -61,27 +61,7 @@ final class Destinations {
     if (allowPrivate) {
       return new Decision(null, null);
     }
-    Optional<String> why = refusal(url);
-    if (why.isPresent()) {
-      return new Decision(why.get(), null);
-    }
-    try {
-      return new Decision(null, InetAddress.getAllByName(host(url))[0]);
-    } catch (UnknownHostException e) {
-      return new Decision("host does not resolve", null);
-    }
-  }
-
-  private static String host(String url) {
-    String host = URI.create(url).getHost();
-    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-  }
-
-  /** Blocking (DNS): why the URL's host may not be called, or empty when it may. */
-  Optional<String> refusal(String url) {
-    if (allowPrivate) {
-      return Optional.empty();
-    }
+    // One lookup, checked and then used: a second lookup could answer differently from the first.
     String host = URI.create(url).getHost();
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
@@ -90,15 +70,20 @@ final class Destinations {
     try {
       addresses = InetAddress.getAllByName(host);
     } catch (UnknownHostException e) {
-      return Optional.of("host " + host + " does not resolve");
+      return new Decision("host " + host + " does not resolve", null);
     }
     for (InetAddress a : addresses) {
       if (!isPublic(a)) {
-        return Optional.of("resolves to a private or local address (" + a.getHostAddress()
-            + "); set notifications.allow_private to allow that");
+        return new Decision("resolves to a private or local address (" + a.getHostAddress()
+            + "); set notifications.allow_private to allow that", null);
       }
     }
-    return Optional.empty();
+    return new Decision(null, addresses[0]);
+  }
+
+  /** Blocking (DNS): why the URL's host may not be called, or empty when it may. */
+  Optional<String> refusal(String url) {
+    return Optional.ofNullable(decide(url).refusal());
   }
 
   static boolean isPublic(InetAddress a) {
