@@ -246,6 +246,11 @@ final class LedgerSql {
   private static final String EXIT_STATUS = "(CASE WHEN j.stop_reason = 'timeout' THEN 'failed'"
       + " WHEN $3 OR j.cancel_requested THEN 'canceled' WHEN $2 = 0 THEN 'success' ELSE 'failed' END)";
 
+  /** The error an exited job ends with: the time limit's, a cancel's, or the failure text ($4). */
+  private static final String EXIT_ERROR = "(CASE WHEN j.stop_reason = 'timeout' THEN 'time limit of '"
+      + " || (j.params->>'timeout_seconds') || ' s reached' WHEN " + EXIT_STATUS + " = 'canceled' THEN 'canceled by request'"
+      + " WHEN " + EXIT_STATUS + " = 'failed' THEN $4 END)";
+
   /** The attempt that just ended ($2 exit code, error text given) appended to the job's history. */
   private static final String ATTEMPT_ENDED = """
       j.attempts || jsonb_build_array(jsonb_build_object('attempt', j.attempt, 'started_at', j.started_at,
@@ -289,9 +294,7 @@ final class LedgerSql {
   static final String EXITED = """
       WITH fin AS (
         UPDATE jobs j SET status = %1$s, exit_code = $2, finished_at = clock_timestamp(), updated_at = clock_timestamp(),
-          error = CASE WHEN j.stop_reason = 'timeout' THEN 'time limit of ' || (j.params->>'timeout_seconds') || ' s reached'
-            WHEN %1$s = 'canceled' THEN 'canceled by request' WHEN %1$s = 'failed' THEN $4 END,
-          attempts = %2$s,
+          error = %3$s, attempts = %2$s,
           stage = coalesce($5, j.stage), last_log = coalesce($8, j.last_log),
           progress = CASE WHEN %1$s = 'success' THEN 100.0 ELSE coalesce($6, j.progress) END,
           eta_seconds = CASE WHEN %1$s = 'success' THEN 0 ELSE coalesce($7, j.eta_seconds) END,
@@ -306,9 +309,7 @@ final class LedgerSql {
         INSERT INTO results(result_id, job_id, model_id, owner_user_id, path, rows)
         SELECT $12, job_id, params->>'model_id', owner_user_id, $13, $14 FROM fin
         WHERE status = 'success' AND $12::text IS NOT NULL)
-      SELECT * FROM fin""".formatted(EXIT_STATUS, ATTEMPT_ENDED.formatted(
-      "CASE WHEN j.stop_reason = 'timeout' THEN 'time limit of ' || (j.params->>'timeout_seconds') || ' s reached'"
-          + " WHEN " + EXIT_STATUS + " = 'canceled' THEN 'canceled by request' WHEN " + EXIT_STATUS + " = 'failed' THEN $4 END"));
+      SELECT * FROM fin""".formatted(EXIT_STATUS, ATTEMPT_ENDED.formatted(EXIT_ERROR), EXIT_ERROR);
 
   static final String CANCEL_QUEUED = """
       UPDATE jobs SET status = 'canceled', cancel_requested = true, finished_at = clock_timestamp(),
