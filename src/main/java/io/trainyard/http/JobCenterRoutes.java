@@ -3,6 +3,7 @@ package io.trainyard.http;
 import io.trainyard.domain.DomainException;
 import io.trainyard.jobs.BulkActions;
 import io.trainyard.jobs.BulkTargets;
+import io.trainyard.jobs.Job;
 import io.trainyard.jobs.JobHistory;
 import io.trainyard.jobs.Throughput;
 import io.trainyard.logs.LogService;
@@ -50,11 +51,11 @@ final class JobCenterRoutes {
     logs.download(AuthHandler.user(ctx), id).onSuccess(where -> {
       ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
           .putHeader("Content-Disposition", "attachment; filename=\"" + id + ".log\"");
-      if (where.remote()) {
+      if (where.remote() != null) {
         // Another node ran the job and holds its log: relay it chunk by chunk, each written before
         // the next is asked for, so a slow client does not pile the log up in our memory.
         ctx.response().setChunked(true);
-        relay(ctx, id, 0);
+        relay(ctx, where.remote(), 0);
         return;
       }
       String path = where.path();
@@ -70,15 +71,15 @@ final class JobCenterRoutes {
     }).onFailure(ctx::fail);
   }
 
-  private void relay(RoutingContext ctx, String id, long offset) {
-    logs.fromOffset(AuthHandler.user(ctx), id, offset).onSuccess(chunk -> {
+  private void relay(RoutingContext ctx, Job job, long offset) {
+    logs.chunk(job, offset).onSuccess(chunk -> {
       String text = chunk.getString("log", "");
       long next = chunk.getLong("next_offset", offset);
       if (text.isEmpty() || next <= offset) {
         ctx.response().end();
         return;
       }
-      ctx.response().write(text).onSuccess(v -> relay(ctx, id, next)).onFailure(err -> ctx.response().reset());
+      ctx.response().write(text).onSuccess(v -> relay(ctx, job, next)).onFailure(err -> ctx.response().reset());
     }).onFailure(err -> {
       if (ctx.response().headWritten()) {
         ctx.response().reset(); // a cut-off download must not look complete

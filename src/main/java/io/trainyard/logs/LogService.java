@@ -49,16 +49,21 @@ public final class LogService {
 
   /**
    * Where the job's whole log can be streamed from: a file on this node's disk ({@code path}, null
-   * when there is no log yet), or, for a job another node ran, {@code remote}: read it through
-   * {@link #fromOffset} from that node, chunk after chunk.
+   * when there is no log yet), or, for a job another node ran, {@code remote}: that job, to read
+   * through {@link #chunk} from its node, chunk after chunk.
    */
-  public record Download(String path, boolean remote) {
+  public record Download(String path, Job remote) {
   }
 
   public Future<Download> download(User user, String jobId) {
     return jobs.visible(user, jobId).compose(job -> job.nodeId() != null && !job.nodeId().equals(nodeId)
-        ? Future.succeededFuture(new Download(null, true))
-        : file(job).map(path -> new Download(path, false)));
+        ? Future.succeededFuture(new Download(null, job))
+        : file(job).map(path -> new Download(path, null)));
+  }
+
+  /** A chunk of a job the caller was already allowed to see ({@link #download}): {log, offset, next_offset}. */
+  public Future<JsonObject> chunk(Job job, long offset) {
+    return read(job, new JsonObject().put("mode", "offset").put("offset", offset));
   }
 
   /** Asked of this node's own reader: the file is sent from this disk. */
