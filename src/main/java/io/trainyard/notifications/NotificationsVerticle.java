@@ -48,6 +48,7 @@ public final class NotificationsVerticle extends VerticleBase {
   private final Future<SecretBox> box;
   private final Destinations destinations;
   private final JsonObject conf;
+  private final long timeoutMs;
   private WebClient client;
   private boolean running;
   private boolean again;
@@ -63,6 +64,7 @@ public final class NotificationsVerticle extends VerticleBase {
     this.box = box;
     this.destinations = destinations;
     this.conf = conf;
+    this.timeoutMs = conf.getLong("timeout_ms", 10_000L);
   }
 
   @Override
@@ -72,7 +74,6 @@ public final class NotificationsVerticle extends VerticleBase {
   }
 
   private Future<?> started() {
-    long timeoutMs = conf.getLong("timeout_ms", 10_000L);
     // Redirects are not followed: a redirect could lead to an address the destination check refused.
     client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)
         .setConnectTimeout((int) Math.min(timeoutMs, 10_000)).setUserAgent("Trainyard-Notifications"));
@@ -110,7 +111,7 @@ public final class NotificationsVerticle extends VerticleBase {
 
   private Future<Void> pass() {
     passes++;
-    long leaseSeconds = Math.max(60, 3 * conf.getLong("timeout_ms", 10_000L) / 1000);
+    long leaseSeconds = Math.max(60, 3 * timeoutMs / 1000);
     return pool.preparedQuery(CLAIM).execute(Tuple.of(leaseSeconds, BATCH)).compose(rows -> {
       List<Future<Void>> sends = new ArrayList<>();
       rows.forEach(r -> sends.add(send(Delivery.from(r))));
@@ -152,7 +153,7 @@ public final class NotificationsVerticle extends VerticleBase {
       // Host header and TLS server name stay the URL's; only the connection goes to the checked address.
       target.setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(target.getPort(), address.getHostAddress()));
     }
-    return client.request(io.vertx.core.http.HttpMethod.POST, target).timeout(conf.getLong("timeout_ms", 10_000L))
+    return client.request(io.vertx.core.http.HttpMethod.POST, target).timeout(timeoutMs)
         .putHeader("Content-Type", "application/json")
         .putHeader("webhook-id", d.webhookId())
         .putHeader("webhook-timestamp", Long.toString(now))
