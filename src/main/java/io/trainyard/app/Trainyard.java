@@ -110,7 +110,7 @@ public final class Trainyard {
       if (!Files.exists(datasets.path("demo"))) {
         DemoData.writeDemo(datasets.path("demo"));
       }
-      return new Prepared(nodeId(conf, dataDir), SecretBox.at(dataDir.resolve("notifications.key")),
+      return new Prepared(nodeId(conf, dataDir),
           Inventory.from(AppConfig.section(conf, "node"), GpuDetection::nvidiaSmi), Keeper.install(dataDir));
     }, false).compose(ready -> cluster.enabled()
         ? NodeIdentity.checkUnique(vertx, ready.nodeId()).map(ready) : Future.succeededFuture(ready));
@@ -152,7 +152,7 @@ public final class Trainyard {
       CloudJobs cloud = CloudJobs.create(vertx, polling, AppConfig.section(conf, "providers.replicate"), jobRepo,
           ledger, paths, meters);
       Future<SecretBox> sealing = SecretBox.resolve(AppConfig.section(conf, "notifications"), cluster.enabled(),
-          db.pool(), ready.box());
+          db.pool(), () -> vertx.executeBlocking(() -> SecretBox.at(dataDir.resolve("notifications.key")), false));
       Notifications.Parts notifications = Notifications.create(vertx, db.pool(), jobRepo, sealing,
           AppConfig.section(conf, "notifications"));
       HttpVerticle.Services services = new HttpVerticle.Services(auth, jobs, new LogService(vertx, jobs, nodeId),
@@ -195,7 +195,7 @@ public final class Trainyard {
   }
 
   /** What start-up reads or makes in the data directory before storage opens. */
-  private record Prepared(String nodeId, SecretBox box, Inventory inventory, Keeper keeper) {
+  private record Prepared(String nodeId, Inventory inventory, Keeper keeper) {
   }
 
   /** Configured id, or one generated once and kept in the data dir so a restart is the same node. */

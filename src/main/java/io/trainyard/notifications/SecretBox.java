@@ -35,9 +35,10 @@ public final class SecretBox {
   /**
    * The box this node seals and opens with: {@code notifications.key} (base64 of 32 bytes) when
    * configured; else, in a cluster, the key every node shares through the database (made once);
-   * else {@code local}, the data directory's own. Any node may send any delivery, so nodes must agree.
+   * else {@code local}, the data directory's own (read or made only then). Any node may send any delivery, so nodes must agree.
    */
-  public static Future<SecretBox> resolve(JsonObject conf, boolean clustered, Pool pool, SecretBox local) {
+  public static Future<SecretBox> resolve(JsonObject conf, boolean clustered, Pool pool,
+                                         java.util.function.Supplier<Future<SecretBox>> local) {
     String configured = conf.getString("key", "");
     if (configured != null && !configured.isBlank()) {
       byte[] key;
@@ -50,7 +51,7 @@ public final class SecretBox {
           : Future.failedFuture(new IllegalArgumentException("notifications.key must be 32 bytes (base64)"));
     }
     if (!clustered) {
-      return Future.succeededFuture(local);
+      return local.get();
     }
     byte[] fresh = new byte[32];
     RANDOM.nextBytes(fresh);
